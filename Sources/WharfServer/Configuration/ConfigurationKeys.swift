@@ -1,0 +1,77 @@
+/// Which keys of distribution's config.yml Wharf knows, and what it does with each.
+enum KeyRule: Sendable {
+    /// Read by Wharf.
+    case implemented
+    /// distribution's key that Wharf ignores, with a warning.
+    case ignored
+    /// distribution's key whose absence of support would make Wharf less safe or lose data:
+    /// refusing to start is better than pretending.
+    case unsupported(String)
+    /// A section; keys inside are checked against the table.
+    case section([String: KeyRule])
+    /// A section whose contents are all ignored (free-form in distribution).
+    case ignoredSection
+}
+
+enum ConfigurationKeys {
+    static let root: [String: KeyRule] = [
+        "version": .implemented,
+        "loglevel": .ignored,
+        "log": .section([
+            "level": .implemented,
+            "formatter": .implemented,
+            "fields": .ignoredSection,
+            "accesslog": .ignoredSection,
+            "hooks": .ignoredSection,
+            "reportcaller": .ignored,
+        ]),
+        "storage": .section([
+            "filesystem": .section(["rootdirectory": .implemented, "maxthreads": .ignored]),
+            "delete": .ignoredSection,
+            "redirect": .ignoredSection,
+            "cache": .ignoredSection,
+            "maintenance": .ignoredSection,
+            "tag": .ignoredSection,
+            "inmemory": .unsupported("the in-memory driver is not available; use storage.filesystem"),
+            "s3": .unsupported("the s3 driver is not available yet; use storage.filesystem"),
+            "azure": .unsupported("the azure driver is not available; use storage.filesystem"),
+            "gcs": .unsupported("the gcs driver is not available; use storage.filesystem"),
+            "swift": .unsupported("the swift driver is not available; use storage.filesystem"),
+            "oss": .unsupported("the oss driver is not available; use storage.filesystem"),
+        ]),
+        "auth": .section([
+            "htpasswd": .unsupported("htpasswd authentication is not available in this version; refusing to serve without it"),
+            "token": .unsupported("token authentication is not supported; use auth.htpasswd"),
+            "silly": .unsupported("silly authentication is not supported; use auth.htpasswd"),
+        ]),
+        "http": .section([
+            "addr": .implemented,
+            "net": .implemented,
+            "host": .implemented,
+            "prefix": .unsupported("a path prefix is not supported; serve Wharf at the root of its host"),
+            "secret": .ignored,
+            "relativeurls": .ignored,
+            "draintimeout": .ignored,
+            "headers": .ignoredSection,
+            "debug": .ignoredSection,
+            "http2": .ignoredSection,
+            "h2c": .ignoredSection,
+            "tls": .unsupported("TLS is not available in this version; refusing to serve plain HTTP where TLS was asked for"),
+        ]),
+        "proxy": .section([
+            "remoteurl": .implemented,
+            "username": .implemented,
+            "password": .implemented,
+            "ttl": .ignored,
+        ]),
+        "notifications": .ignoredSection,
+        "redis": .ignoredSection,
+        "health": .ignoredSection,
+        "middleware": .ignoredSection,
+        "reporting": .ignoredSection,
+        "compatibility": .ignoredSection,
+        "validation": .ignoredSection,
+        "catalog": .ignoredSection,
+        "policy": .ignoredSection,
+    ]
+}

@@ -1,0 +1,218 @@
+import Foundation
+import Logging
+import Yams
+
+/// Reads distribution's config.yml (version 0.1) into a ``WharfConfiguration``.
+///
+/// Keys are checked against ``ConfigurationKeys``: distribution's keys that Wharf ignores
+/// become warnings, unknown keys and bad values are errors naming the file and the key path.
+/// `REGISTRY_*` environment variables override the file, as distribution spells them
+/// (`REGISTRY_PROXY_REMOTEURL` sets `proxy.remoteurl`).
+public struct ConfigurationLoader: Sendable {
+    /// The result: the configuration and what the user should be told.
+    public struct Loaded: Sendable {
+        public var configuration: WharfConfiguration
+        public var warnings: [String]
+    }
+
+    public init() {}
+
+    /// Loads a file (or, with `path == nil`, only defaults and the environment).
+    public func load(path: String?, environment: [String: String]) throws(ConfigurationError) -> Loaded {
+        guard let path else { return try load(yaml: "", source: "defaults", environment: environment) }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(source: path, key: "", "cannot read the file: \(error.localizedDescription)")
+        }
+        return try load(yaml: text, source: path, environment: environment)
+    }
+
+    /// Loads YAML text; `source` names it in messages.
+    public func load(yaml: String, source: String, environment: [String: String]) throws(ConfigurationError) -> Loaded {
+        var tree: [String: Any]
+        do {
+            let parsed = try Yams.load(yaml: yaml)
+            switch parsed {
+            case nil: tree = [:]
+            case let map as [String: Any]: tree = map
+            default: throw ConfigurationError(source: source, key: "", "the top level must be a mapping of keys")
+            }
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(source: source, key: "", "not valid YAML: \(error)")
+        }
+        try applyEnvironment(environment, to: &tree)
+        var warnings: [String] = []
+        try check(tree, rules: ConfigurationKeys.root, path: "", source: source, warnings: &warnings)
+        let reader = TreeReader(tree: tree, source: source)
+        return Loaded(configuration: try build(reader), warnings: warnings)
+    }
+
+    // MARK: Environment
+
+    private func applyEnvironment(_ environment: [String: String], to tree: inout [String: Any]) throws(ConfigurationError) {
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("REGISTRY_") {
+            let path = name.dropFirst("REGISTRY_".count).lowercased().split(separator: "_").map(String.init)
+            guard !path.isEmpty else { continue }
+            let parsed: Any = (try? Yams.load(yaml: value)).flatMap { $0 } ?? value
+            // Scalars keep their text so that `5000` in REGISTRY_HTTP_ADDR stays a string where a string is expected.
+            let scalar: Any = parsed is [String: Any] || parsed is [Any] ? parsed : value
+            try set(scalar, at: path[...], in: &tree, variable: name)
+        }
+    }
+
+    private func set(_ value: Any, at path: ArraySlice<String>, in tree: inout [String: Any], variable: String) throws(ConfigurationError) {
+        guard let key = path.first else { return }
+        if path.count == 1 {
+            tree[key] = value
+            return
+        }
+        var child: [String: Any]
+        switch tree[key] {
+        case nil: child = [:]
+        case let map as [String: Any]: child = map
+        default:
+            throw ConfigurationError(source: "environment", key: variable, "\(key) is a value in the file, not a section")
+        }
+        try set(value, at: path.dropFirst(), in: &child, variable: variable)
+        tree[key] = child
+    }
+
+    // MARK: Key check
+
+    private func check(
+        _ tree: [String: Any],
+        rules: [String: KeyRule],
+        path: String,
+        source: String,
+        warnings: inout [String]
+    ) throws(ConfigurationError) {
+        for key in tree.keys.sorted() {
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            guard let rule = rules[key] else {
+                throw ConfigurationError(source: source, key: keyPath, "unknown key (neither distribution's nor Wharf's)")
+            }
+            switch rule {
+            case .implemented:
+                continue
+            case .ignored, .ignoredSection:
+                warnings.append("\(source): \(keyPath) is distribution's key; Wharf does not implement it and ignores it")
+            case .unsupported(let why):
+                throw ConfigurationError(source: source, key: keyPath, why)
+            case .section(let inner):
+                guard let child = tree[key] as? [String: Any] else {
+                    if tree[key] == nil || tree[key] is NSNull { continue }
+                    throw ConfigurationError(source: source, key: keyPath, "must be a section of keys")
+                }
+                try check(child, rules: inner, path: keyPath, source: source, warnings: &warnings)
+            }
+        }
+    }
+
+    // MARK: Building
+
+    private func build(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration {
+        var configuration = WharfConfiguration()
+        if let version = try reader.string("version"), version != "0.1" {
+            throw reader.error("version", "only version 0.1 (distribution's format) is understood, not \(version)")
+        }
+        if let level = try reader.string("log.level") {
+            guard let parsed = Self.logLevel(level) else {
+                throw reader.error("log.level", "\"\(level)\" is not one of error, warn, info, debug")
+            }
+            configuration.log.level = parsed
+        }
+        if let formatter = try reader.string("log.formatter") {
+            switch formatter {
+            case "text": configuration.log.format = .text
+            case "json": configuration.log.format = .json
+            case "logstash": configuration.log.format = .json
+            default: throw reader.error("log.formatter", "\"\(formatter)\" is not one of text, json")
+            }
+        }
+        if let root = try reader.string("storage.filesystem.rootdirectory") {
+            guard !root.isEmpty else { throw reader.error("storage.filesystem.rootdirectory", "must not be empty") }
+            configuration.storageRoot = root
+        }
+        if let net = try reader.string("http.net"), net != "tcp" {
+            throw reader.error("http.net", "only tcp is supported, not \(net)")
+        }
+        if let address = try reader.string("http.addr") {
+            let (host, port) = try Self.parseAddress(address, reader: reader)
+            configuration.http.host = host
+            configuration.http.port = port
+        }
+        if let host = try reader.string("http.host") {
+            guard let url = URL(string: host), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw reader.error("http.host", "must be an absolute URL such as https://mirror.example.com")
+            }
+            configuration.http.externalURL = host
+        }
+        if let remote = try reader.string("proxy.remoteurl") {
+            configuration.proxy.remoteURL = remote
+        }
+        configuration.proxy.username = try reader.string("proxy.username")
+        configuration.proxy.password = try reader.string("proxy.password")
+        if (configuration.proxy.username == nil) != (configuration.proxy.password == nil) {
+            throw reader.error("proxy.username", "proxy.username and proxy.password go together")
+        }
+        return configuration
+    }
+
+    static func logLevel(_ text: String) -> Logger.Level? {
+        switch text.lowercased() {
+        case "panic", "fatal", "error": .error
+        case "warn", "warning": .warning
+        case "info": .info
+        case "debug": .debug
+        case "trace": .trace
+        default: nil
+        }
+    }
+
+    /// `host:port`, `:port` or `[v6]:port`.
+    static func parseAddress(_ text: String, reader: TreeReader) throws(ConfigurationError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw reader.error("http.addr", "\"\(text)\" must be host:port or :port")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            throw reader.error("http.addr", "\"\(text)\" has no valid port")
+        }
+        return (host.isEmpty ? "0.0.0.0" : host, port)
+    }
+}
+
+/// Typed access to the parsed YAML tree by dotted path.
+struct TreeReader {
+    let tree: [String: Any]
+    let source: String
+
+    func value(_ path: String) -> Any? {
+        var node: Any? = tree
+        for key in path.split(separator: ".") {
+            node = (node as? [String: Any])?[String(key)]
+        }
+        if node is NSNull { return nil }
+        return node
+    }
+
+    func string(_ path: String) throws(ConfigurationError) -> String? {
+        switch value(path) {
+        case nil: return nil
+        case let text as String: return text
+        case let number as Int: return String(number)
+        case let number as Double: return String(number)
+        case let flag as Bool: return String(flag)
+        default: throw error(path, "must be a single value, not a list or section")
+        }
+    }
+
+    func error(_ path: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(source: source, key: path, message)
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import Logging
+
+/// Renders the effective configuration as YAML, with secrets masked.
+public enum ConfigurationPrinter {
+    /// The text `wharf config check` prints.
+    public static func render(_ configuration: WharfConfiguration) -> String {
+        var lines = ["version: 0.1"]
+        lines.append("log:")
+        lines.append("  level: \(configuration.log.level.distributionName)")
+        lines.append("  formatter: \(configuration.log.format.rawValue)")
+        lines.append("storage:")
+        lines.append("  filesystem:")
+        lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
+        lines.append("http:")
+        lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
+        if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
+        lines.append("proxy:")
+        lines.append("  remoteurl: \(quoted(configuration.proxy.remoteURL))")
+        if let username = configuration.proxy.username { lines.append("  username: \(quoted(username))") }
+        if configuration.proxy.password != nil { lines.append("  password: \"********\"") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension Logger.Level {
+    var distributionName: String {
+        switch self {
+        case .trace: "trace"
+        case .debug: "debug"
+        case .info, .notice: "info"
+        case .warning: "warn"
+        case .error, .critical: "error"
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import PullThrough
+import Registry
+import Storage
+
+/// Answers the pull side of the distribution API; everything that writes gets 405 `UNSUPPORTED`.
+struct RegistryHandler: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let cache: PullThroughCache
+    let upstream: UpstreamTarget
+    let logger: Logger
+    /// Bytes read from a file per write to the client.
+    static let chunkSize = 1024 * 1024
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let isHead = request.method == .head
+        do {
+            return try await route(request, isHead: isHead)
+        } catch let error as RegistryError {
+            return error.response(includeBody: !isHead)
+        } catch {
+            logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return RegistryError(.internalError, "internal error").response(includeBody: !isHead)
+        }
+    }
+
+    private func route(_ request: Request, isHead: Bool) async throws -> Response {
+        let path = request.uri.path
+        guard let route = try RegistryRoute(path: path) else {
+            throw RegistryError(.notFound, "no such endpoint: \(path.prefix(100))")
+        }
+        guard request.method == .get || isHead else {
+            throw RegistryError(.unsupported, "Wharf is a read-only mirror; \(request.method.rawValue) is not supported")
+        }
+        switch route {
+        case .base:
+            return Response(status: .ok, headers: jsonHeaders(), body: isHead ? .init() : .init(byteBuffer: ByteBuffer(string: "{}")))
+        case .manifest(let name, let reference):
+            return try await manifest(name, reference, request: request, isHead: isHead)
+        case .blob(let name, let digest):
+            return try await blob(name, digest, request: request, isHead: isHead)
+        case .tagsList(let name):
+            return try await tagList(name, request: request, isHead: isHead)
+        case .upload:
+            throw RegistryError(.unsupported, "Wharf is a read-only mirror; pushing is not supported")
+        case .catalog:
+            throw RegistryError(.unsupported, "the catalog is not offered by a mirror")
+        }
+    }
+
+    // MARK: Manifests
+
+    private func manifest(_ name: RepositoryName, _ reference: Reference, request: Request, isHead: Bool) async throws -> Response {
+        let accept = AcceptHeader(request.headers[values: .accept])
+        let answer = try await cache.manifest(name, reference, accept: accept, headOnly: isHead, from: upstream)
+        let etag = "\"\(answer.digest)\""
+        var headers: HTTPFields = [
+            .contentType: answer.mediaType,
+            RegistryHeaders.contentDigest: answer.digest.description,
+            RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
+            .eTag: etag,
+            .contentLength: String(answer.size),
+        ]
+        if request.headers[values: .ifNoneMatch].contains(where: { $0 == etag || $0 == answer.digest.description }) {
+            headers[.contentLength] = nil
+            return Response(status: .notModified, headers: headers)
+        }
+        guard !isHead, let bytes = answer.bytes else { return Response(status: .ok, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: Blobs
+
+    private func blob(_ name: RepositoryName, _ digest: Digest, request: Request, isHead: Bool) async throws -> Response {
+        let source = try await cache.blob(name, digest, from: upstream)
+        var headers: HTTPFields = [
+            .contentType: "application/octet-stream",
+            RegistryHeaders.contentDigest: digest.description,
+            RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
+            .eTag: "\"\(digest)\"",
+        ]
+        let size = source.size
+        var range: Range<Int64>?
+        if let size {
+            headers[.acceptRanges] = "bytes"
+            if let header = request.headers[.range], let requested = ByteRange(header: header) {
+                guard let resolved = requested.resolve(size: size) else {
+                    var error = RegistryError(.rangeNotSatisfiable, "range \(header.prefix(60)) is outside the blob's \(size) bytes").response()
+                    error.headers[.contentRange] = "bytes */\(size)"
+                    return error
+                }
+                range = resolved
+                headers[.contentRange] = "bytes \(resolved.lowerBound)-\(resolved.upperBound - 1)/\(size)"
+            }
+        }
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        let length = range.map { $0.upperBound - $0.lowerBound } ?? size
+        if isHead {
+            if let length { headers[.contentLength] = String(length) }
+            return Response(status: status, headers: headers)
+        }
+        let selected = range
+        let body = ResponseBody(contentLength: length.map { Int($0) }) { writer in
+            try await source.stream(range: selected, chunkSize: Self.chunkSize) { buffer in
+                try await writer.write(buffer)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    // MARK: Tags
+
+    private func tagList(_ name: RepositoryName, request: Request, isHead: Bool) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let limit = parameters["n"].flatMap { Int(String($0)) }
+        let last = parameters["last"].map { String($0) }
+        var query: [String] = []
+        if let limit { query.append("n=\(limit)") }
+        if let last, let encoded = last.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { query.append("last=\(encoded)") }
+        let list = try await cache.tagList(name, query: query.isEmpty ? nil : query.joined(separator: "&"), limit: limit, last: last, from: upstream)
+        var headers = jsonHeaders()
+        if let link = list.link { headers[RegistryHeaders.link] = link }
+        headers[.contentLength] = String(list.body.count)
+        return Response(status: .ok, headers: headers, body: isHead ? .init() : .init(byteBuffer: ByteBuffer(bytes: list.body)))
+    }
+
+    private func jsonHeaders() -> HTTPFields {
+        [.contentType: "application/json; charset=utf-8", RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue]
+    }
+}
