@@ -100,7 +100,12 @@ let package = Package(
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["WharfTesting", "Registry"],
+            dependencies: [
+                "WharfTesting", "Registry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

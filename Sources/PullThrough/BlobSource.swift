@@ -52,7 +52,6 @@ public struct DownloadFollower: Sendable {
             // Hold the final byte back until the digest is verified.
             var sendable = progress.bytesWritten
             if !stored, let expected = progress.expectedSize, sendable >= expected { sendable = expected - 1 }
-            if !stored, progress.expectedSize == nil { sendable = progress.bytesWritten }
             if let end { sendable = min(sendable, end) }
             if offset < sendable {
                 if file == nil { file = try await open(progress) }

@@ -34,20 +34,11 @@ public final class PullThroughCache: Sendable {
     ) async throws(RegistryError) -> ManifestAnswer {
         switch reference {
         case .digest(let digest):
-            return ManifestAnswer(try await manifest(name, digest: digest, accept: accept, from: upstream), fromCache: false)
+            if let cached = try await cachedManifest(digest) { return ManifestAnswer(cached, fromCache: true) }
+            return ManifestAnswer(try await fetchManifest(name, .digest(digest), accept: accept, from: upstream), fromCache: false)
         case .tag(let tag):
             return try await manifest(name, tag: tag, accept: accept, headOnly: headOnly, from: upstream)
         }
-    }
-
-    private func manifest(
-        _ name: RepositoryName,
-        digest: Digest,
-        accept: AcceptHeader,
-        from upstream: UpstreamTarget
-    ) async throws(RegistryError) -> StoredManifest {
-        if let cached = try await cachedManifest(digest) { return cached }
-        return try await fetchManifest(name, .digest(digest), accept: accept, from: upstream)
     }
 
     /// A tag: asked upstream with a HEAD; a known digest is answered from the cache.

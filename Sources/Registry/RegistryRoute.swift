@@ -38,10 +38,6 @@ public enum RegistryRoute: Equatable, Sendable {
         func name(upTo end: Int) throws(RegistryError) -> RepositoryName {
             try RepositoryName(parts[0..<end].joined(separator: "/"))
         }
-        if let uploads = parts.lastIndex(of: "uploads"), uploads >= 2, parts[uploads - 1] == "blobs" {
-            self = .upload(try name(upTo: uploads - 1))
-            return
-        }
         if kind == "blobs", last == "uploads" {
             self = .upload(try name(upTo: parts.count - 2))
             return
@@ -55,6 +51,8 @@ public enum RegistryRoute: Equatable, Sendable {
             self = .blob(repository, try Digest(parsing: last))
         case "tags" where last == "list":
             self = .tagsList(try name(upTo: parts.count - 2))
+        case "uploads" where parts.count >= 4 && parts[parts.count - 3] == "blobs":
+            self = .upload(try name(upTo: parts.count - 3))
         default:
             return nil
         }

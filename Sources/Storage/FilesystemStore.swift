@@ -59,7 +59,7 @@ public struct FilesystemStore: Sendable {
         let path = layout.manifest(digest)
         let contents: [UInt8]
         do {
-            contents = try await Array(contentsOf: path, maximumSizeAllowed: .mebibytes(Int64(ManifestLimits.maximumBytes + 512)), fileSystem: fileSystem)
+            contents = try await Array(contentsOf: path, maximumSizeAllowed: .bytes(Int64(ManifestLimits.maximumBytes + 512)), fileSystem: fileSystem)
         } catch let error as FileSystemError where error.code == .notFound {
             return nil
         }

@@ -32,9 +32,11 @@ public final class UpstreamClient: Sendable {
     public static func makeHTTPClientConfiguration() -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(10), read: .seconds(30))
+            timeout: .init(connect: .seconds(5), read: .seconds(30))
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
+        // A refused connection fails the request at once, so a cached answer is served without waiting.
+        configuration.connectionPool.retryConnectionEstablishment = false
         return configuration
     }
 

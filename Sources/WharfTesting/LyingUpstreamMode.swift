@@ -1,0 +1,12 @@
+/// How a ``LyingUpstream`` answers `GET /v2/<name>/blobs/<digest>`.
+public enum LyingUpstreamMode: Sendable, Equatable {
+    /// The blob's real bytes.
+    case correct
+    /// As many bytes as the blob has, every one of them different (each byte XOR 0xFF),
+    /// still labelled with the requested digest.
+    case wrongBytes
+    /// `Content-Length: N`, then the first N/2 bytes, then the connection is closed.
+    case truncated
+    /// The status line and headers (`Content-Length: N`), then nothing until the upstream stops.
+    case hang
+}

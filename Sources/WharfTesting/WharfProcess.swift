@@ -1,0 +1,99 @@
+import Foundation
+
+/// The real `wharf` binary, started with a configuration file in a test's folder.
+public final class WharfProcess: Sendable {
+    /// The API port on 127.0.0.1.
+    public let port: Int
+    /// The cache's root folder.
+    public let storagePath: String
+    /// The configuration file Wharf was started with.
+    public let configPath: String
+    private let folder: TemporaryFolder
+    private let process: PeerProcess
+    private let environment: [String: String]
+
+    /// `http://127.0.0.1:PORT`
+    public var url: String { "http://127.0.0.1:\(port)" }
+    /// `127.0.0.1:PORT`, as skopeo's `docker://` references want it.
+    public var hostPort: String { "127.0.0.1:\(port)" }
+
+    private init(port: Int, storagePath: String, configPath: String, folder: TemporaryFolder, process: PeerProcess, environment: [String: String]) {
+        self.port = port
+        self.storagePath = storagePath
+        self.configPath = configPath
+        self.folder = folder
+        self.process = process
+        self.environment = environment
+    }
+
+    /// The `wharf` executable built next to the test bundle, or `WHARF_BINARY`.
+    public static func binaryPath() throws -> String {
+        if let explicit = ProcessInfo.processInfo.environment["WHARF_BINARY"] { return explicit }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("wharf").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        let built = FileManager.default.currentDirectoryPath + "/.build/debug/wharf"
+        if FileManager.default.isExecutableFile(atPath: built) { return built }
+        throw TestSupportError("the wharf binary was not found next to the tests; run `swift build` first or set WHARF_BINARY")
+    }
+
+    /// Writes a config.yml proxying `upstreamURL` and starts Wharf on a free port.
+    /// - Parameters:
+    ///   - extraYAML: more top-level keys, appended to the file as written.
+    ///   - proxyYAML: more keys under `proxy:`, indented by the caller with two spaces.
+    public static func start(
+        in folder: TemporaryFolder,
+        upstreamURL: String,
+        proxyYAML: String = "",
+        extraYAML: String = "",
+        environment: [String: String] = [:],
+        name: String = "wharf"
+    ) async throws -> WharfProcess {
+        let port = try FreePort.make()
+        let storage = try folder.folder("\(name)-cache")
+        let config = """
+            version: 0.1
+            log:
+              level: info
+            storage:
+              filesystem:
+                rootdirectory: \(storage)
+            http:
+              addr: 127.0.0.1:\(port)
+            proxy:
+              remoteurl: \(upstreamURL)
+            \(proxyYAML)
+            \(extraYAML)
+            """
+        let configPath = folder.file("\(name).yml")
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        let process = try await launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+        return WharfProcess(port: port, storagePath: storage, configPath: configPath, folder: folder, process: process, environment: environment)
+    }
+
+    private static func launch(configPath: String, port: Int, folder: TemporaryFolder, environment: [String: String], name: String) async throws -> PeerProcess {
+        let process = try PeerProcess(try binaryPath(), ["serve", "--config", configPath], environment: environment, in: folder, name: name)
+        try await process.waitForPort(port, timeout: .seconds(30))
+        return process
+    }
+
+    /// What Wharf logged so far.
+    public func log() -> String { process.log() }
+
+    /// Whether the process still runs.
+    public var isRunning: Bool { process.isRunning }
+
+    /// Sends SIGTERM and waits for the process to end.
+    public func stop() async { await process.stop() }
+
+    /// Stops Wharf and starts it again with the same configuration, port and store.
+    public func restarted() async throws -> WharfProcess {
+        await stop()
+        let name = process.name
+        let next = try await Self.launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+        return WharfProcess(port: port, storagePath: storagePath, configPath: configPath, folder: folder, process: next, environment: environment)
+    }
+}

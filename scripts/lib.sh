@@ -1,0 +1,28 @@
+# Shared by the scripts in this folder; sourced, not run.
+
+# Installs the Debian packages named, if any is missing. Runs apt-get update once, first.
+ensure_debian_packages() {
+    local missing=()
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing Debian packages: ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+}
+
+# Stops with a clear message when the Swift toolchain is missing.
+ensure_swift() {
+    if ! command -v swift >/dev/null 2>&1; then
+        echo "swift not found: install Swift 6.2 or later (https://www.swift.org/install/linux/, e.g. with swiftly)" >&2
+        exit 1
+    fi
+}
+
+# What Wharf itself needs to build and run.
+RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
+# The real peers the tests talk to (see ../shared/PEERS.md).
+TEST_PACKAGES=(docker-registry skopeo apache2-utils openssl curl tar gzip)
