@@ -12,8 +12,9 @@ public struct AccessLogEntry: Sendable, Equatable {
 
     /// Parses `line`, or returns nil when it is not an access log line.
     public init?(line: String) {
-        // The request part sits between the first pair of double quotes.
-        guard line.contains("] \""),
+        // `<remote> - <user> [<time>] "<method> <target> HTTP/<version>" <status> <size> ...`
+        let fields = line.split(separator: " ", maxSplits: 3)
+        guard fields.count == 4, fields[1] == "-", fields[3].hasPrefix("["),
               let open = line.firstIndex(of: "\"")
         else { return nil }
         let afterOpen = line.index(after: open)

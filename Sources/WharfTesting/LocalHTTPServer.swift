@@ -50,6 +50,13 @@ final class LocalHTTPServer: Sendable {
         return LocalHTTPServer(port: port, serverChannel: channel, connections: connections)
     }
 
+    deinit {
+        serverChannel.close(promise: nil)
+        for connection in connections.all() {
+            connection.close(promise: nil)
+        }
+    }
+
     /// Stops listening and closes every open connection (including stalled ones).
     func stop() async {
         try? await serverChannel.close()

@@ -61,6 +61,9 @@ struct SupportSmokeTests {
     @Test("ImageFactory layers are real tar.gz archives of about the requested size with matching diff_ids")
     func layersAreRealTarGz() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-smoke-layers")
+        let tar = try Command.locate("tar", debianPackage: "tar")
+        let gzip = try Command.locate("gzip", debianPackage: "gzip")
+        let sha256sum = try Command.locate("sha256sum", debianPackage: "coreutils")
         let sizes = [2_000, 70_000, 300_000]
         let image = try ImageFactory.image(layerSizes: sizes, seed: 42)
         #expect(try ImageFactory.image(layerSizes: sizes, seed: 42) == image)
@@ -76,12 +79,12 @@ struct SupportSmokeTests {
             #expect(abs(layer.size - sizes[index]) < 2_048, "layer \(index) is \(layer.size) bytes")
             let path = folder.file("layer-\(index).tar.gz")
             try Data(layer.bytes).write(to: URL(fileURLWithPath: path))
-            let listing = try await Command.run("/bin/sh", ["-c", "tar -tzvf '\(path)'"])
+            let listing = try await Command.run(tar, ["-tzvf", path])
             #expect(listing.status == 0, "\(listing.stderr)")
             #expect(listing.stdout.contains("layer-\(index).bin"))
-            let gzipTest = try await Command.run("/bin/sh", ["-c", "gzip -t '\(path)'"])
+            let gzipTest = try await Command.run(gzip, ["-t", path])
             #expect(gzipTest.status == 0, "\(gzipTest.stderr)")
-            let uncompressed = try await Command.run("/bin/sh", ["-c", "gzip -dc < '\(path)' | sha256sum"])
+            let uncompressed = try await Command.run("/bin/sh", ["-c", "'\(gzip)' -dc < '\(path)' | '\(sha256sum)'"])
             #expect("sha256:" + (uncompressed.stdout.split(separator: " ").first ?? "") == diffIDs[index])
         }
         folder.remove()
@@ -154,7 +157,7 @@ struct SupportSmokeTests {
         folder.remove()
     }
 
-    @Test("A docker-registry proxy with htpasswd auth pulls from the upstream once")
+    @Test("A docker-registry proxy with htpasswd auth caches what it pulled from the upstream")
     func proxyWithHtpasswd() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-smoke-proxy")
         let upstream = try await DockerRegistryPeer.start(in: folder)
@@ -170,17 +173,22 @@ struct SupportSmokeTests {
             in: folder, name: "proxy", proxyRemoteURL: upstream.url, htpasswdPath: folder.file("htpasswd")
         )
         let reference = "docker://\(proxy.hostAndPort)/library/test:latest"
+        let arguments = ["--src-tls-verify=false", "--src-creds", "alice:s3cret"]
         let anonymous = try await Skopeo.copy(reference, "dir:\(folder.file("anonymous"))", arguments: ["--src-tls-verify=false"])
         #expect(anonymous.status != 0)
-        for attempt in ["first", "second"] {
-            let copy = try await Skopeo.copy(
-                reference, "dir:\(folder.file(attempt))", arguments: ["--src-tls-verify=false", "--src-creds", "alice:s3cret"]
-            )
-            #expect(copy.status == 0, "\(copy.stderr)")
-        }
+
         let layer = image.layers[0]
+        let first = try await Skopeo.copy(reference, "dir:\(folder.file("first"))", arguments: arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        // distribution 2.8's proxy fetches a missing blob twice from its upstream:
+        // once to stream it to the client, once (in the background) to store it.
+        let fetched = try await upstream.waitForRequestCount(method: "GET", pathContains: layer.digest, atLeast: 2)
+        #expect(fetched == 2)
+
+        let second = try await Skopeo.copy(reference, "dir:\(folder.file("second"))", arguments: arguments)
+        #expect(second.status == 0, "\(second.stderr)")
         #expect(try await proxy.waitForRequestCount(method: "GET", pathContains: layer.digest, atLeast: 2) == 2)
-        #expect(upstream.requestCount(method: "GET", pathContains: layer.digest) == 1)
+        #expect(upstream.requestCount(method: "GET", pathContains: layer.digest) == fetched)
         await proxy.stop()
         await upstream.stop()
         folder.remove()
