@@ -14,6 +14,8 @@ enum KeyRule: Sendable {
 }
 
 enum ConfigurationKeys {
+    static let acmeMissing = "obtaining certificates with ACME is not available in this version; give http.tls.certificate and http.tls.key"
+
     static let root: [String: KeyRule] = [
         "version": .implemented,
         "loglevel": .ignored,
@@ -54,9 +56,22 @@ enum ConfigurationKeys {
             "draintimeout": .ignored,
             "headers": .ignoredSection,
             "debug": .ignoredSection,
-            "http2": .ignoredSection,
+            "http2": .section(["disabled": .implemented]),
             "h2c": .ignoredSection,
-            "tls": .unsupported("TLS is not available in this version; refusing to serve plain HTTP where TLS was asked for"),
+            "tls": .section([
+                "certificate": .implemented,
+                "key": .implemented,
+                "clientcas": .implemented,
+                "minimumtls": .implemented,
+                "ciphersuites": .ignored,
+                "letsencrypt": .section([
+                    "httpaddr": .implemented,
+                    "cachefile": .unsupported(acmeMissing),
+                    "email": .unsupported(acmeMissing),
+                    "hosts": .unsupported(acmeMissing),
+                    "directoryurl": .unsupported(acmeMissing),
+                ]),
+            ]),
         ]),
         "proxy": .section([
             "remoteurl": .implemented,

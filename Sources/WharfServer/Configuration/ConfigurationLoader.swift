@@ -18,8 +18,15 @@ public struct ConfigurationLoader: Sendable {
     public init() {}
 
     /// Loads a file (or, with `path == nil`, only defaults and the environment).
+    ///
+    /// With no file, Wharf serves TLS with a certificate from its local CA; a file without
+    /// `http.tls` serves plain HTTP, as distribution does.
     public func load(path: String?, environment: [String: String]) throws(ConfigurationError) -> Loaded {
-        guard let path else { return try load(yaml: "", source: "defaults", environment: environment) }
+        guard let path else {
+            var loaded = try load(yaml: "", source: "defaults", environment: environment)
+            if loaded.configuration.http.tls == nil { loaded.configuration.http.tls = .init(source: .localAuthority) }
+            return loaded
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -141,7 +148,7 @@ public struct ConfigurationLoader: Sendable {
             throw reader.error("http.net", "only tcp is supported, not \(net)")
         }
         if let address = try reader.string("http.addr") {
-            let (host, port) = try Self.parseAddress(address, reader: reader)
+            let (host, port) = try Self.parseAddress(address, key: "http.addr", reader: reader)
             configuration.http.host = host
             configuration.http.port = port
         }
@@ -150,6 +157,15 @@ public struct ConfigurationLoader: Sendable {
                 throw reader.error("http.host", "must be an absolute URL such as https://mirror.example.com")
             }
             configuration.http.externalURL = host
+        }
+        configuration.http.tls = try Self.tlsSettings(reader)
+        if let disabled = try reader.bool("http.http2.disabled") { configuration.http.http2 = !disabled }
+        if let plain = try reader.string("http.tls.letsencrypt.httpaddr") {
+            let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
+            configuration.http.plainListener = .init(host: host, port: port)
+            guard configuration.http.tls != nil else {
+                throw reader.error("http.tls.letsencrypt.httpaddr", "the plain listener redirects to TLS; give http.tls.certificate and http.tls.key")
+            }
         }
         if let remote = try reader.string("proxy.remoteurl") {
             configuration.proxy.remoteURL = remote
@@ -173,15 +189,36 @@ public struct ConfigurationLoader: Sendable {
         }
     }
 
+    /// `http.tls.*`: certificate files, minimum version, client CAs.
+    static func tlsSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.TLSSettings? {
+        let certificate = try reader.string("http.tls.certificate")
+        let key = try reader.string("http.tls.key")
+        guard reader.value("http.tls") != nil else { return nil }
+        guard let certificate, let key, !certificate.isEmpty, !key.isEmpty else {
+            throw reader.error("http.tls", "give both http.tls.certificate and http.tls.key (PEM files)")
+        }
+        var settings = WharfConfiguration.TLSSettings(source: .files(certificate: certificate, key: key))
+        if let minimum = try reader.string("http.tls.minimumtls") {
+            switch minimum.lowercased() {
+            case "tls1.2": settings.minimumVersion = .tls12
+            case "tls1.3": settings.minimumVersion = .tls13
+            case "tls1.0", "tls1.1": throw reader.error("http.tls.minimumtls", "\(minimum) is not offered: TLS 1.2 is the minimum")
+            default: throw reader.error("http.tls.minimumtls", "\"\(minimum)\" is not one of tls1.2, tls1.3")
+            }
+        }
+        settings.clientCAs = try reader.strings("http.tls.clientcas") ?? []
+        return settings
+    }
+
     /// `host:port`, `:port` or `[v6]:port`.
-    static func parseAddress(_ text: String, reader: TreeReader) throws(ConfigurationError) -> (String, Int) {
+    static func parseAddress(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> (String, Int) {
         guard let colon = text.lastIndex(of: ":") else {
-            throw reader.error("http.addr", "\"\(text)\" must be host:port or :port")
+            throw reader.error(key, "\"\(text)\" must be host:port or :port")
         }
         var host = String(text[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         guard let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            throw reader.error("http.addr", "\"\(text)\" has no valid port")
+            throw reader.error(key, "\"\(text)\" has no valid port")
         }
         return (host.isEmpty ? "0.0.0.0" : host, port)
     }
@@ -209,6 +246,31 @@ struct TreeReader {
         case let number as Double: return String(number)
         case let flag as Bool: return String(flag)
         default: throw error(path, "must be a single value, not a list or section")
+        }
+    }
+
+    func bool(_ path: String) throws(ConfigurationError) -> Bool? {
+        switch value(path) {
+        case nil: return nil
+        case let flag as Bool: return flag
+        case let text as String where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
+        default: throw error(path, "must be true or false")
+        }
+    }
+
+    /// A list of strings (a single string is taken as a list of one).
+    func strings(_ path: String) throws(ConfigurationError) -> [String]? {
+        switch value(path) {
+        case nil: return nil
+        case let text as String: return [text]
+        case let list as [Any]:
+            var result: [String] = []
+            for item in list {
+                guard let text = item as? String else { throw error(path, "must be a list of file paths") }
+                result.append(text)
+            }
+            return result
+        default: throw error(path, "must be a list of file paths")
         }
     }
 

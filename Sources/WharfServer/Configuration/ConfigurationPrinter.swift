@@ -15,6 +15,23 @@ public enum ConfigurationPrinter {
         lines.append("http:")
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
+        if !configuration.http.http2 { lines.append("  http2:\n    disabled: true") }
+        if let tls = configuration.http.tls {
+            switch tls.source {
+            case .files(let certificate, let key):
+                lines.append("  tls:")
+                lines.append("    certificate: \(quoted(certificate))")
+                lines.append("    key: \(quoted(key))")
+                lines.append("    minimumtls: \(tls.minimumVersion.rawValue)")
+                if !tls.clientCAs.isEmpty { lines.append("    clientcas: [\(tls.clientCAs.map(quoted).joined(separator: ", "))]") }
+                if let plain = configuration.http.plainListener {
+                    lines.append("    letsencrypt:")
+                    lines.append("      httpaddr: \(quoted(plain.description))")
+                }
+            case .localAuthority:
+                lines.append("  # tls: a certificate from Wharf's local CA in \(configuration.stateFolder)/")
+            }
+        }
         lines.append("proxy:")
         lines.append("  remoteurl: \(quoted(configuration.proxy.remoteURL))")
         if let username = configuration.proxy.username { lines.append("  username: \(quoted(username))") }

@@ -10,6 +10,8 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var http = HTTPSettings()
     /// The upstream registry.
     public var proxy = ProxySettings()
+    /// Where Wharf keeps certificates and keys it makes (the local CA, later ACME state).
+    public var stateFolder = "certs"
 
     public init() {}
 
@@ -31,6 +33,51 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var port = 5000
         /// The externally visible URL (`http.host`), used in redirects and logs.
         public var externalURL: String?
+        /// TLS on the API listener; `nil` serves plain HTTP (as distribution does without `http.tls`).
+        public var tls: TLSSettings?
+        /// Whether HTTP/2 is offered by ALPN next to HTTP/1.1 (`http.http2.disabled` turns it off).
+        public var http2 = true
+        /// The plain listener for ACME HTTP-01 and redirects to https (`http.tls.letsencrypt.httpaddr`).
+        public var plainListener: ListenAddress?
+    }
+
+    /// A host and port to listen on.
+    public struct ListenAddress: Sendable, Equatable, CustomStringConvertible {
+        public var host: String
+        public var port: Int
+
+        public init(host: String, port: Int) {
+            self.host = host
+            self.port = port
+        }
+
+        public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    }
+
+    /// `http.tls.*`
+    public struct TLSSettings: Sendable, Equatable {
+        /// Where the certificate comes from.
+        public enum Source: Sendable, Equatable {
+            /// PEM files given by `http.tls.certificate` and `http.tls.key`, reloaded when they change.
+            case files(certificate: String, key: String)
+            /// A local CA Wharf creates in the state folder (the default with no configuration file).
+            case localAuthority
+        }
+
+        public var source: Source
+        /// `http.tls.minimumtls`: `tls1.2` (default) or `tls1.3`.
+        public var minimumVersion: MinimumVersion = .tls12
+        /// `http.tls.clientcas`: when set, clients must present a certificate signed by one of these.
+        public var clientCAs: [String] = []
+
+        public init(source: Source) {
+            self.source = source
+        }
+
+        public enum MinimumVersion: String, Sendable, Equatable {
+            case tls12 = "tls1.2"
+            case tls13 = "tls1.3"
+        }
     }
 
     /// `proxy.*`

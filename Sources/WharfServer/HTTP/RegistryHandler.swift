@@ -9,7 +9,7 @@ import Storage
 
 /// Answers the pull side of the distribution API; everything that writes gets 405 `UNSUPPORTED`.
 struct RegistryHandler: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = WharfRequestContext
 
     let cache: PullThroughCache
     let upstream: UpstreamTarget

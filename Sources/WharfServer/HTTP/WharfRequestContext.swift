@@ -1,0 +1,15 @@
+import Hummingbird
+import NIOCore
+
+/// The request context: Hummingbird's core storage plus the client's address, which the
+/// authentication limiter and the request log need.
+struct WharfRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    /// The peer's IP address without port, or `unknown`.
+    let clientAddress: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+import WharfServer
+
+@Suite("TLS configuration keys")
+struct TLSConfigurationTests {
+    let loader = ConfigurationLoader()
+
+    @Test("certificate, key, minimumtls, clientcas, http2 and the plain listener are read")
+    func fullTLS() throws {
+        let yaml = """
+            version: 0.1
+            http:
+              addr: :5443
+              http2:
+                disabled: true
+              tls:
+                certificate: /etc/wharf/chain.pem
+                key: /etc/wharf/key.pem
+                minimumtls: tls1.3
+                clientcas: [/etc/wharf/clients.pem]
+                letsencrypt:
+                  httpaddr: :8080
+            """
+        let http = try loader.load(yaml: yaml, source: "tls.yml", environment: [:]).configuration.http
+        #expect(http.tls?.source == .files(certificate: "/etc/wharf/chain.pem", key: "/etc/wharf/key.pem"))
+        #expect(http.tls?.minimumVersion == .tls13)
+        #expect(http.tls?.clientCAs == ["/etc/wharf/clients.pem"])
+        #expect(http.http2 == false)
+        #expect(http.plainListener == .init(host: "0.0.0.0", port: 8080))
+    }
+
+    @Test("a file without http.tls serves plain HTTP; no file at all serves TLS from the local CA")
+    func defaults() throws {
+        #expect(try loader.load(yaml: "version: 0.1\n", source: "plain.yml", environment: [:]).configuration.http.tls == nil)
+        #expect(try loader.load(path: nil, environment: [:]).configuration.http.tls?.source == .localAuthority)
+    }
+
+    @Test(
+        "bad TLS settings name their key",
+        arguments: [
+            ("http:\n  tls:\n    certificate: /c.pem\n", "http.tls"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    minimumtls: tls1.1\n", "http.tls.minimumtls"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    minimumtls: ssl3\n", "http.tls.minimumtls"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    clientcas: {a: b}\n", "http.tls.clientcas"),
+            ("http:\n  http2:\n    disabled: maybe\n", "http.http2.disabled"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    letsencrypt:\n      email: a@b.c\n", "http.tls.letsencrypt.email"),
+        ]
+    )
+    func badTLS(_ yaml: String, _ key: String) {
+        #expect {
+            try loader.load(yaml: yaml, source: "bad.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == key
+        }
+    }
+}
