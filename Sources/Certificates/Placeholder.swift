@@ -1,0 +1,1 @@
+// The certificates module; see ../shared/ARCHITECTURE.md.

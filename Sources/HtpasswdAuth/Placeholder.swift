@@ -1,0 +1,1 @@
+// The htpasswd module; see ../shared/ARCHITECTURE.md.
