@@ -19,6 +19,12 @@ public enum BlobSource: Sendable {
         }
     }
 
+    /// Whether the blob was already stored (a cache hit).
+    public var isStored: Bool {
+        if case .stored = self { return true }
+        return false
+    }
+
     /// The blob's size, when known before the body is sent.
     public var size: Int64? {
         switch self {

@@ -13,10 +13,23 @@ public struct FilesystemStore: Sendable {
     /// Where each object lives.
     public let layout: StoreLayout
     private let fileSystem: FileSystem
+    private let usage: UsageRecorder
 
-    public init(root: FilePath, fileSystem: FileSystem = .shared) {
+    /// - Parameter useGranularity: how often, at most, a hit refreshes an object's last-use time.
+    public init(root: FilePath, fileSystem: FileSystem = .shared, useGranularity: TimeInterval = 3600) {
         self.layout = StoreLayout(root: root)
         self.fileSystem = fileSystem
+        self.usage = UsageRecorder(granularity: useGranularity)
+    }
+
+    /// Notes that a blob was served, for eviction by last use.
+    public func recordUse(of digest: Digest) async {
+        await usage.recordUse(of: layout.blob(digest).string)
+    }
+
+    /// Notes that a manifest was served.
+    public func recordManifestUse(of digest: Digest) async {
+        await usage.recordUse(of: layout.manifest(digest).string)
     }
 
     /// Creates the folders and removes leftovers of interrupted downloads.

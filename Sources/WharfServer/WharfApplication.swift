@@ -5,11 +5,11 @@ import NIOFileSystem
 import PullThrough
 import ServiceLifecycle
 import Storage
-import Upstream
 import UnixSignals
+import Upstream
 
-/// Wharf assembled: the store, the upstream client, the cache and the HTTP listener, run as
-/// one ServiceGroup that shuts down gracefully on SIGTERM and SIGINT.
+/// Wharf assembled: the store, the upstream clients, the cache and the HTTP listeners, run
+/// as one ServiceGroup that shuts down gracefully on SIGTERM and SIGINT.
 public struct WharfApplication: Sendable {
     public let configuration: WharfConfiguration
     public let logger: Logger
@@ -26,23 +26,14 @@ public struct WharfApplication: Sendable {
         if leftovers > 0 {
             logger.notice("removed leftovers of interrupted downloads", metadata: ["files": "\(leftovers)"])
         }
-        let upstreamConfiguration: UpstreamConfiguration
-        do {
-            upstreamConfiguration = try UpstreamConfiguration(
-                remoteURL: configuration.proxy.remoteURL,
-                username: configuration.proxy.username,
-                password: configuration.proxy.password
-            )
-        } catch {
-            throw ConfigurationError(source: "configuration", key: "proxy.remoteurl", error.message)
-        }
         let http = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
             configuration: UpstreamClient.makeHTTPClientConfiguration(),
             backgroundActivityLogger: logger
         )
         do {
-            try await serve(store: store, upstream: upstreamConfiguration, http: http)
+            let upstreams = try UpstreamTableBuilder.build(configuration.proxy, http: http, logger: logger)
+            try await serve(store: store, upstreams: upstreams)
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -50,32 +41,41 @@ public struct WharfApplication: Sendable {
         }
     }
 
-    private func serve(store: FilesystemStore, upstream: UpstreamConfiguration, http: HTTPClient) async throws {
+    private func serve(store: FilesystemStore, upstreams: UpstreamTable) async throws {
         let downloads = DownloadService()
-        let cache = PullThroughCache(store: store, downloads: downloads, logger: logger)
-        let target = UpstreamTarget(client: UpstreamClient(configuration: upstream, http: http, logger: logger))
-        let handler = RegistryHandler(cache: cache, upstream: target, logger: logger)
-        let application = Application(
-            responder: handler,
-            configuration: .init(address: .hostname(configuration.http.host, port: configuration.http.port), serverName: nil),
+        let sweeper = StoreSweeperService(sweeper: makeSweeper(store), logger: logger)
+        let cache = PullThroughCache(
+            store: store,
+            downloads: downloads,
+            policy: CachePolicy(tagTTL: configuration.proxy.tagTTL),
+            sweeper: sweeper,
             logger: logger
         )
+        let handler = RegistryHandler(cache: cache, upstreams: upstreams, logger: logger)
+        let listeners = try await Listeners.make(configuration: configuration, handler: handler, logger: logger)
         logger.notice(
             "wharf serving",
             metadata: [
                 "address": "\(configuration.http.host):\(configuration.http.port)",
-                "upstream": "\(upstream.origin)",
+                "upstreams": "\(upstreams.all.map { "\($0.client.configuration.name)=\($0.client.configuration.origin)" }.joined(separator: ", "))",
                 "storage": "\(configuration.storageRoot)",
             ]
         )
-        logger.warning("serving plain HTTP: credentials and content cross the network in clear")
         let group = ServiceGroup(
             configuration: .init(
-                services: [downloads, application],
+                services: [downloads, sweeper] + listeners.services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
         )
         try await group.run()
+    }
+
+    func makeSweeper(_ store: FilesystemStore) -> StoreSweeper {
+        StoreSweeper(
+            layout: store.layout,
+            ttl: configuration.proxy.ttl.map { Double($0.components.seconds) },
+            maxSize: configuration.storageMaxSize
+        )
     }
 }

@@ -44,10 +44,12 @@ public final class WharfProcess: Sendable {
     /// - Parameters:
     ///   - extraYAML: more top-level keys, appended to the file as written.
     ///   - proxyYAML: more keys under `proxy:`, indented by the caller with two spaces.
+    ///   - storageYAML: more keys under `storage:`, indented the same way.
     public static func start(
         in folder: TemporaryFolder,
         upstreamURL: String,
         proxyYAML: String = "",
+        storageYAML: String = "",
         extraYAML: String = "",
         environment: [String: String] = [:],
         name: String = "wharf"
@@ -61,6 +63,7 @@ public final class WharfProcess: Sendable {
             storage:
               filesystem:
                 rootdirectory: \(storage)
+            \(storageYAML)
             http:
               addr: 127.0.0.1:\(port)
             proxy:

@@ -9,7 +9,7 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A pull-through cache for OCI registries.",
-        subcommands: [Serve.self, ConfigCommand.self],
+        subcommands: [Serve.self, ConfigCommand.self, GarbageCollect.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -21,13 +21,7 @@ struct Serve: AsyncParsableCommand {
     var config: String?
 
     func run() async throws {
-        let loaded: ConfigurationLoader.Loaded
-        do {
-            loaded = try ConfigurationLoader().load(path: config, environment: ProcessInfo.processInfo.environment)
-        } catch {
-            FileHandle.standardError.write(Data("wharf: \(error)\n".utf8))
-            throw ExitCode(2)
-        }
+        let loaded = try loadConfiguration(config)
         let logger = WharfLogging.bootstrap(loaded.configuration.log)
         for warning in loaded.warnings { logger.warning("\(warning)") }
         do {
@@ -58,14 +52,9 @@ struct ConfigCommand: AsyncParsableCommand {
         var file: String
 
         func run() async throws {
-            do {
-                let loaded = try ConfigurationLoader().load(path: file, environment: ProcessInfo.processInfo.environment)
-                for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-                print(ConfigurationPrinter.render(loaded.configuration), terminator: "")
-            } catch {
-                FileHandle.standardError.write(Data("wharf: \(error)\n".utf8))
-                throw ExitCode(2)
-            }
+            let loaded = try loadConfiguration(file)
+            for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            print(ConfigurationPrinter.render(loaded.configuration), terminator: "")
         }
     }
 }

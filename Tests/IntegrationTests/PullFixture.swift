@@ -12,7 +12,8 @@ struct PullFixture {
     static func start(
         _ name: String,
         images: [(String, String, TestImage)] = [],
-        indexes: [(String, String, TestIndex)] = []
+        indexes: [(String, String, TestIndex)] = [],
+        proxyYAML: String = ""
     ) async throws -> PullFixture {
         let folder = try TemporaryFolder(prefix: "wharf-\(name)")
         let upstream = try await DockerRegistryPeer.start(in: folder)
@@ -25,7 +26,7 @@ struct PullFixture {
             try? await seeder.shutdown()
             throw error
         }
-        let wharf = try await WharfProcess.start(in: folder, upstreamURL: upstream.url)
+        let wharf = try await WharfProcess.start(in: folder, upstreamURL: upstream.url, proxyYAML: proxyYAML)
         return PullFixture(folder: folder, upstream: upstream, wharf: wharf)
     }
 
@@ -34,9 +35,10 @@ struct PullFixture {
         _ name: String,
         images: [(String, String, TestImage)] = [],
         indexes: [(String, String, TestIndex)] = [],
+        proxyYAML: String = "",
         _ body: (PullFixture) async throws -> T
     ) async throws -> T {
-        let fixture = try await start(name, images: images, indexes: indexes)
+        let fixture = try await start(name, images: images, indexes: indexes, proxyYAML: proxyYAML)
         do {
             let result = try await body(fixture)
             await fixture.stop()

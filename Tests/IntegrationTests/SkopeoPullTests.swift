@@ -83,7 +83,8 @@ struct SkopeoPullTests {
     func upstreamDown() async throws {
         let image = try ImageFactory.image(layerSizes: [200_000, 300_000], seed: 5)
         let other = try ImageFactory.image(layerSizes: [1000], seed: 6)
-        try await PullFixture.with("offline", images: [("library/test", "latest", image), ("library/other", "latest", other)]) { fixture in
+        // tagttl 0s: every tag request asks upstream, so the stale answer is what is tested.
+        try await PullFixture.with("offline", images: [("library/test", "latest", image), ("library/other", "latest", other)], proxyYAML: "  tagttl: 0s") { fixture in
             let first = try await Skopeo.copy("docker://\(fixture.wharf.hostPort)/library/test:latest", "dir:\(fixture.folder.file("first"))", arguments: ["--src-tls-verify=false"])
             #expect(first.status == 0, "\(first.summary)")
             await fixture.upstream.stop()

@@ -12,6 +12,7 @@ public enum ConfigurationPrinter {
         lines.append("storage:")
         lines.append("  filesystem:")
         lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
+        if let maxSize = configuration.storageMaxSize { lines.append("  maxsize: \(maxSize)") }
         lines.append("http:")
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
@@ -36,7 +37,24 @@ public enum ConfigurationPrinter {
         lines.append("  remoteurl: \(quoted(configuration.proxy.remoteURL))")
         if let username = configuration.proxy.username { lines.append("  username: \(quoted(username))") }
         if configuration.proxy.password != nil { lines.append("  password: \"********\"") }
+        if let name = configuration.proxy.name { lines.append("  name: \(quoted(name))") }
+        lines.append("  tagttl: \(seconds(configuration.proxy.tagTTL))")
+        if let ttl = configuration.proxy.ttl { lines.append("  ttl: \(seconds(ttl))") }
+        if !configuration.proxy.upstreams.isEmpty {
+            lines.append("  upstreams:")
+            for upstream in configuration.proxy.upstreams {
+                lines.append("    - name: \(quoted(upstream.name))")
+                lines.append("      remoteurl: \(quoted(upstream.remoteURL))")
+                if let username = upstream.username { lines.append("      username: \(quoted(username))") }
+                if upstream.password != nil { lines.append("      password: \"********\"") }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return attoseconds == 0 ? "\(seconds)s" : "\(Int64(Double(seconds) * 1000 + Double(attoseconds) / 1e15))ms"
     }
 
     private static func quoted(_ text: String) -> String {

@@ -80,11 +80,37 @@ public struct WharfConfiguration: Sendable, Equatable {
         }
     }
 
+    /// The cache's size limit in bytes (`storage.maxsize`, e.g. `50GiB`); `nil` means none.
+    public var storageMaxSize: Int64?
+
     /// `proxy.*`
     public struct ProxySettings: Sendable, Equatable {
-        /// The upstream's URL; Docker Hub by default.
+        /// The default upstream's URL; Docker Hub by default.
         public var remoteURL = "https://registry-1.docker.io"
         public var username: String?
         public var password: String?
+        /// The registry host clients know the default upstream by (`proxy.name`); derived from the URL when absent.
+        public var name: String?
+        /// More upstreams (`proxy.upstreams`), chosen by `?ns=` or a path prefix.
+        public var upstreams: [UpstreamSettings] = []
+        /// How long a tag is answered from the cache without asking upstream (`proxy.tagttl`).
+        public var tagTTL: Duration = .seconds(60)
+        /// Content unused for this long is removed (`proxy.ttl`); `nil` keeps it.
+        public var ttl: Duration?
+    }
+
+    /// One entry of `proxy.upstreams`.
+    public struct UpstreamSettings: Sendable, Equatable {
+        public var name: String
+        public var remoteURL: String
+        public var username: String?
+        public var password: String?
+
+        public init(name: String, remoteURL: String, username: String? = nil, password: String? = nil) {
+            self.name = name
+            self.remoteURL = remoteURL
+            self.username = username
+            self.password = password
+        }
     }
 }

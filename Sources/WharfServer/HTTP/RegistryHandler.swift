@@ -12,25 +12,53 @@ struct RegistryHandler: HTTPResponder {
     typealias Context = WharfRequestContext
 
     let cache: PullThroughCache
-    let upstream: UpstreamTarget
+    let upstreams: UpstreamTable
     let logger: Logger
     /// Bytes read from a file per write to the client.
     static let chunkSize = 1024 * 1024
 
     func respond(to request: Request, context: Context) async throws -> Response {
+        let started = ContinuousClock.now
         let isHead = request.method == .head
+        var response: Response
         do {
-            return try await route(request, isHead: isHead)
+            response = try await route(request, isHead: isHead)
         } catch let error as RegistryError {
-            return error.response(includeBody: !isHead)
+            response = error.response(includeBody: !isHead)
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return RegistryError(.internalError, "internal error").response(includeBody: !isHead)
+            response = RegistryError(.internalError, "internal error").response(includeBody: !isHead)
         }
+        logRequest(request, response: response, client: context.clientAddress, duration: ContinuousClock.now - started)
+        return response
+    }
+
+    /// One line per request; never headers (they may carry credentials).
+    private func logRequest(_ request: Request, response: Response, client: String, duration: Duration) {
+        let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        var metadata: Logger.Metadata = [
+            "method": "\(request.method.rawValue)",
+            "path": "\(request.uri.path.prefix(300))",
+            "status": "\(response.status.code)",
+            "bytes": "\(response.headers[.contentLength] ?? "-")",
+            "ms": "\(Int(milliseconds.rounded()))",
+            "client": "\(client)",
+        ]
+        if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
+        if let cache = response.headers[RegistryHeaders.cache] { metadata["cache"] = "\(cache)" }
+        logger.info("request", metadata: metadata)
     }
 
     private func route(_ request: Request, isHead: Bool) async throws -> Response {
-        let path = request.uri.path
+        let upstream: UpstreamTarget
+        let path: String
+        switch upstreams.select(namespace: request.uri.queryParameters["ns"].map(String.init), path: request.uri.path) {
+        case .upstream(let selected, let rest):
+            upstream = selected
+            path = rest
+        case .unknownNamespace(let namespace):
+            throw RegistryError(.nameUnknown, "no upstream is configured for registry \(namespace.prefix(100))")
+        }
         guard let route = try RegistryRoute(path: path) else {
             throw RegistryError(.notFound, "no such endpoint: \(path.prefix(100))")
         }
@@ -41,11 +69,11 @@ struct RegistryHandler: HTTPResponder {
         case .base:
             return Response(status: .ok, headers: jsonHeaders(), body: isHead ? .init() : .init(byteBuffer: ByteBuffer(string: "{}")))
         case .manifest(let name, let reference):
-            return try await manifest(name, reference, request: request, isHead: isHead)
+            return try await manifest(name, reference, request: request, isHead: isHead, upstream: upstream)
         case .blob(let name, let digest):
-            return try await blob(name, digest, request: request, isHead: isHead)
+            return try await blob(name, digest, request: request, isHead: isHead, upstream: upstream)
         case .tagsList(let name):
-            return try await tagList(name, request: request, isHead: isHead)
+            return try await tagList(name, request: request, isHead: isHead, upstream: upstream)
         case .upload:
             throw RegistryError(.unsupported, "Wharf is a read-only mirror; pushing is not supported")
         case .catalog:
@@ -55,9 +83,9 @@ struct RegistryHandler: HTTPResponder {
 
     // MARK: Manifests
 
-    private func manifest(_ name: RepositoryName, _ reference: Reference, request: Request, isHead: Bool) async throws -> Response {
+    private func manifest(_ name: RepositoryName, _ reference: Reference, request: Request, isHead: Bool, upstream: UpstreamTarget) async throws -> Response {
         let accept = AcceptHeader(request.headers[values: .accept])
-        let answer = try await cache.manifest(name, reference, accept: accept, headOnly: isHead, from: upstream)
+        let answer = try await cache.manifest(name, reference, accept: accept, from: upstream)
         let etag = "\"\(answer.digest)\""
         var headers: HTTPFields = [
             .contentType: answer.mediaType,
@@ -65,20 +93,22 @@ struct RegistryHandler: HTTPResponder {
             RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
             .eTag: etag,
             .contentLength: String(answer.size),
+            RegistryHeaders.cache: answer.stale ? "stale" : answer.fromCache ? "hit" : "miss",
         ]
         if request.headers[values: .ifNoneMatch].contains(where: { $0 == etag || $0 == answer.digest.description }) {
             headers[.contentLength] = nil
             return Response(status: .notModified, headers: headers)
         }
-        guard !isHead, let bytes = answer.bytes else { return Response(status: .ok, headers: headers) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        guard !isHead else { return Response(status: .ok, headers: headers) }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: answer.bytes)))
     }
 
     // MARK: Blobs
 
-    private func blob(_ name: RepositoryName, _ digest: Digest, request: Request, isHead: Bool) async throws -> Response {
+    private func blob(_ name: RepositoryName, _ digest: Digest, request: Request, isHead: Bool, upstream: UpstreamTarget) async throws -> Response {
         let source = try await cache.blob(name, digest, from: upstream)
         var headers: HTTPFields = [
+            RegistryHeaders.cache: source.isStored ? "hit" : "miss",
             .contentType: "application/octet-stream",
             RegistryHeaders.contentDigest: digest.description,
             RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
@@ -116,7 +146,7 @@ struct RegistryHandler: HTTPResponder {
 
     // MARK: Tags
 
-    private func tagList(_ name: RepositoryName, request: Request, isHead: Bool) async throws -> Response {
+    private func tagList(_ name: RepositoryName, request: Request, isHead: Bool, upstream: UpstreamTarget) async throws -> Response {
         let parameters = request.uri.queryParameters
         let limit = parameters["n"].flatMap { Int(String($0)) }
         let last = parameters["last"].map { String($0) }

@@ -1,0 +1,184 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import Registry
+import Storage
+import Upstream
+
+extension PullThroughCache {
+    // MARK: Manifests
+
+    /// A manifest by tag or digest (for GET and HEAD alike: a HEAD of an uncached tag caches it,
+    /// as the client's next request is the GET of its digest).
+    public func manifest(
+        _ name: RepositoryName,
+        _ reference: Reference,
+        accept: AcceptHeader,
+        from upstream: UpstreamTarget
+    ) async throws(RegistryError) -> ManifestAnswer {
+        switch reference {
+        case .digest(let digest):
+            if let cached = try await cachedManifest(digest) { return ManifestAnswer(cached, fromCache: true) }
+            return ManifestAnswer(try await fetchManifest(name, .digest(digest), accept: accept, from: upstream), fromCache: false)
+        case .tag(let tag):
+            return try await manifest(name, tag: tag, accept: accept, from: upstream)
+        }
+    }
+
+    /// A tag: from the cache within its freshness window; after it, revalidated with a HEAD
+    /// upstream (which Docker Hub does not count as a pull), fetched only when it moved.
+    func manifest(
+        _ name: RepositoryName,
+        tag: Tag,
+        accept: AcceptHeader,
+        from upstream: UpstreamTarget
+    ) async throws(RegistryError) -> ManifestAnswer {
+        let known = await tagRecord(name, tag, upstream: upstream)
+        if let known, let fresh = try await freshManifest(known, accept: accept) { return fresh }
+        let key = "\(upstream.key)/\(name):\(tag)|\(accept.upstreamValue)"
+        do {
+            let resolved = try await tagResolutions.run(key) {
+                try await self.resolveTag(name, tag, accept: accept, from: upstream)
+            }
+            return ManifestAnswer(resolved.manifest, fromCache: resolved.fromCache)
+        } catch let error as UpstreamError {
+            if let stale = try await staleTag(name, tag, known: known, accept: accept, error: error) { return stale }
+            throw error.registryError(notFound: .manifestUnknown)
+        } catch {
+            throw Self.registryError(error)
+        }
+    }
+
+    struct ResolvedTag: Sendable {
+        let manifest: StoredManifest
+        let fromCache: Bool
+    }
+
+    /// One revalidation, shared by every request for the tag meanwhile: a HEAD upstream, and a
+    /// GET only when the digest is not cached (or not acceptable to the client).
+    private func resolveTag(_ name: RepositoryName, _ tag: Tag, accept: AcceptHeader, from upstream: UpstreamTarget) async throws -> ResolvedTag {
+        let head = try await upstream.client.manifest(name, .tag(tag), accept: accept.upstreamValue, headOnly: true)
+        if let digest = head.digest, let cached = try await cachedManifest(digest), accept.accepts(cached.mediaType) {
+            await recordTag(name, tag, cached, upstream: upstream)
+            return ResolvedTag(manifest: cached, fromCache: true)
+        }
+        let fetched = try await fetchAndStoreManifest(name, .tag(tag), accept: accept, from: upstream)
+        await recordTag(name, tag, fetched, upstream: upstream)
+        return ResolvedTag(manifest: fetched, fromCache: false)
+    }
+
+    /// The cached manifest of a tag still inside its freshness window.
+    private func freshManifest(_ record: TagRecord, accept: AcceptHeader) async throws(RegistryError) -> ManifestAnswer? {
+        let age = Date().timeIntervalSince1970 - record.checkedAt
+        guard age >= 0, age < policy.tagTTL.seconds, accept.accepts(record.mediaType),
+            let digest = try? Digest(parsing: record.digest), let cached = try await cachedManifest(digest)
+        else { return nil }
+        return ManifestAnswer(cached, fromCache: true)
+    }
+
+    /// The tag's record, from memory or the store.
+    private func tagRecord(_ name: RepositoryName, _ tag: Tag, upstream: UpstreamTarget) async -> TagRecord? {
+        let key = TagRecordCache.key(upstream.key, upstream.client.configuration.upstreamName(name), tag)
+        if let record = tagRecords.record(for: key) { return record }
+        guard let record = try? await store.tag(tag, in: upstream.client.configuration.upstreamName(name), upstream: upstream.key) else {
+            return nil
+        }
+        tagRecords.store(record, for: key)
+        return record
+    }
+
+    /// The last known manifest of a tag, when the upstream cannot be asked.
+    private func staleTag(
+        _ name: RepositoryName,
+        _ tag: Tag,
+        known: TagRecord?,
+        accept: AcceptHeader,
+        error: UpstreamError
+    ) async throws(RegistryError) -> ManifestAnswer? {
+        guard error.kind != .notFound, error.kind != .unauthorized, let known,
+            let digest = try? Digest(parsing: known.digest),
+            let cached = try await cachedManifest(digest), accept.accepts(cached.mediaType)
+        else { return nil }
+        logger.warning(
+            "serving cached tag while the upstream fails",
+            metadata: ["repository": "\(name)", "tag": "\(tag)", "digest": "\(digest)", "error": "\(error)"]
+        )
+        return ManifestAnswer(cached, fromCache: true, stale: true)
+    }
+
+    func cachedManifest(_ digest: Digest) async throws(RegistryError) -> StoredManifest? {
+        do {
+            guard let manifest = try await store.manifest(digest) else { return nil }
+            await store.recordManifestUse(of: digest)
+            return manifest
+        } catch {
+            logger.error("stored manifest unreadable; fetching again", metadata: ["digest": "\(digest)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    func fetchManifest(
+        _ name: RepositoryName,
+        _ reference: Reference,
+        accept: AcceptHeader,
+        from upstream: UpstreamTarget
+    ) async throws(RegistryError) -> StoredManifest {
+        let key = "\(upstream.key)/\(name)@\(reference)|\(accept.upstreamValue)"
+        do {
+            return try await manifestFetches.run(key) {
+                try await self.fetchAndStoreManifest(name, reference, accept: accept, from: upstream)
+            }
+        } catch {
+            throw Self.registryError(error)
+        }
+    }
+
+    func fetchAndStoreManifest(
+        _ name: RepositoryName,
+        _ reference: Reference,
+        accept: AcceptHeader,
+        from upstream: UpstreamTarget
+    ) async throws -> StoredManifest {
+        // By digest, the content is fixed: ask for every type so no registry refuses it.
+        let acceptValue = if case .digest = reference { MediaType.defaultManifestAccept } else { accept.upstreamValue }
+        let fetched = try await upstream.client.manifest(name, reference, accept: acceptValue, headOnly: false)
+        let algorithm: Digest.Algorithm =
+            if case .digest(let wanted) = reference { wanted.algorithm } else { fetched.digest?.algorithm ?? .sha256 }
+        let actual = ContentHasher.digest(of: fetched.bytes, algorithm: algorithm)
+        let expected: Digest? = if case .digest(let wanted) = reference { wanted } else { fetched.digest }
+        if let expected, expected != actual {
+            logger.error(
+                "upstream manifest failed verification; nothing stored",
+                metadata: ["repository": "\(name)", "reference": "\(reference)", "expected": "\(expected)", "actual": "\(actual)"]
+            )
+            throw RegistryError(.badGateway, "upstream sent a manifest that hashes to \(actual), not \(expected)")
+        }
+        let manifest = StoredManifest(
+            mediaType: Self.mediaType(contentType: fetched.contentType, bytes: fetched.bytes),
+            bytes: fetched.bytes,
+            digest: actual
+        )
+        try await store.putManifest(manifest)
+        return manifest
+    }
+
+    func recordTag(_ name: RepositoryName, _ tag: Tag, _ manifest: StoredManifest, upstream: UpstreamTarget) async {
+        let remoteName = upstream.client.configuration.upstreamName(name)
+        let record = TagRecord(digest: manifest.digest, mediaType: manifest.mediaType, checkedAt: Date().timeIntervalSince1970)
+        tagRecords.store(record, for: TagRecordCache.key(upstream.key, remoteName, tag))
+        do {
+            try await store.putTag(tag, in: remoteName, upstream: upstream.key, record: record)
+        } catch {
+            logger.error("could not record tag", metadata: ["repository": "\(name)", "tag": "\(tag)", "error": "\(error)"])
+        }
+    }
+
+    /// The media type to store: the upstream's when it names a manifest type, else what the document declares.
+    static func mediaType(contentType: String, bytes: [UInt8]) -> String {
+        let declared = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if MediaType.allManifestTypes.contains(declared) { return declared }
+        return ManifestDocument.mediaType(of: bytes) ?? (declared.isEmpty ? "application/json" : declared)
+    }
+
+}

@@ -1,0 +1,63 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs the ``StoreSweeper`` in the background: every `interval`, and soon after new
+/// content was stored when a size limit is set.
+public final class StoreSweeperService: Service, Sendable {
+    public let sweeper: StoreSweeper
+    private let interval: Duration
+    private let logger: Logger
+    private let nudges: AsyncStream<Void>
+    private let nudger: AsyncStream<Void>.Continuation
+
+    public init(sweeper: StoreSweeper, interval: Duration = .seconds(300), logger: Logger) {
+        self.sweeper = sweeper
+        self.interval = interval
+        self.logger = logger
+        (nudges, nudger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Asks for a pass soon (after new content was stored).
+    public func nudge() {
+        if sweeper.maxSize != nil { nudger.yield() }
+    }
+
+    public func run() async throws {
+        guard sweeper.isActive else {
+            // Nothing to enforce; a Service must still run until shutdown.
+            try? await gracefulShutdown()
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.interval)
+                    self.nudger.yield()
+                }
+            }
+            group.addTask {
+                for await _ in self.nudges.cancelOnGracefulShutdown() {
+                    await self.pass()
+                    // Coalesce bursts of commits into one pass a second at most.
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func pass() async {
+        do {
+            let report = try await sweeper.sweep()
+            if !report.removed.isEmpty {
+                logger.notice(
+                    "evicted cached content",
+                    metadata: ["objects": "\(report.removed.count)", "freedBytes": "\(report.freedBytes)", "storeBytes": "\(report.bytesAfter)"]
+                )
+            }
+        } catch {
+            logger.error("eviction pass failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import NIOFileSystem
+import Storage
+import WharfServer
+
+/// `wharf gc`: one eviction pass by `proxy.ttl` and `storage.maxsize`, as the background sweeper does.
+struct GarbageCollect: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Remove cached content past proxy.ttl or beyond storage.maxsize, least recently used first."
+    )
+
+    @Option(name: .shortAndLong, help: "The configuration file Wharf serves with.")
+    var config: String?
+
+    @Flag(help: "Report what would be removed; remove nothing.")
+    var dryRun = false
+
+    func run() async throws {
+        let loaded = try loadConfiguration(config)
+        let configuration = loaded.configuration
+        let sweeper = StoreSweeper(
+            layout: StoreLayout(root: FilePath(configuration.storageRoot)),
+            ttl: configuration.proxy.ttl.map { Double($0.components.seconds) },
+            maxSize: configuration.storageMaxSize
+        )
+        guard sweeper.isActive else {
+            print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
+            return
+        }
+        let report = try await sweeper.sweep(dryRun: dryRun)
+        let verb = dryRun ? "would remove" : "removed"
+        for path in report.removed { print("\(verb) \(path)") }
+        print("\(verb) \(report.removed.count) of \(report.objectsBefore) objects, \(report.freedBytes) bytes; store \(report.bytesBefore) -> \(report.bytesAfter) bytes")
+    }
+}
