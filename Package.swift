@@ -106,6 +106,7 @@ let package = Package(
             dependencies: [
                 "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -143,7 +144,17 @@ let package = Package(
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
         .testTarget(name: "PullThroughTests", dependencies: ["PullThrough", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "HtpasswdAuthTests", dependencies: ["HtpasswdAuth", "WharfTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "CertificatesTests", dependencies: ["Certificates", "WharfTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CertificatesTests",
+            dependencies: [
+                "Certificates", "WharfTesting",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",

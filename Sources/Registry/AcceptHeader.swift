@@ -21,9 +21,14 @@ public struct AcceptHeader: Sendable, Equatable {
         return mediaTypes.contains { $0 == wanted || $0 == "*/*" || ($0.hasSuffix("/*") && wanted.hasPrefix($0.dropLast())) }
     }
 
-    /// The value to send upstream: the client's own list, or every manifest type when it sent none.
+    /// The value to send upstream: the client's own list, or every manifest type when it sent
+    /// none or a wildcard (registries such as distribution 2.8 do not serve OCI manifests to `*/*`).
     public var upstreamValue: String {
-        mediaTypes.isEmpty ? MediaType.defaultManifestAccept : mediaTypes.joined(separator: ", ")
+        if mediaTypes.isEmpty { return MediaType.defaultManifestAccept }
+        let explicit = mediaTypes.filter { !$0.hasSuffix("/*") }
+        guard explicit.count < mediaTypes.count else { return mediaTypes.joined(separator: ", ") }
+        let added = MediaType.allManifestTypes.filter { !explicit.contains($0) }
+        return (explicit + added).joined(separator: ", ")
     }
 }
 

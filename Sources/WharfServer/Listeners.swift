@@ -1,23 +1,47 @@
 import ACME
 import Hummingbird
+import HummingbirdCore
+import HummingbirdHTTP2
+import HummingbirdTLS
 import Logging
 import ServiceLifecycle
 
-/// The HTTP listeners Wharf runs: the API listener (TLS when configured) and, optionally,
-/// the plain listener for ACME HTTP-01 and redirects.
+/// The HTTP listeners Wharf runs: the API listener (TLS when configured, HTTP/2 by ALPN) and,
+/// optionally, the plain listener for ACME HTTP-01 and redirects to https.
 struct Listeners {
     var services: [any Service]
 
-    static func make(configuration: WharfConfiguration, handler: RegistryHandler, logger: Logger) async throws -> Listeners {
+    static func make(configuration: WharfConfiguration, handler: RegistryHandler, tokens: HTTP01TokenTable, logger: Logger) throws -> Listeners {
         let http = configuration.http
-        let api = Application(
-            responder: handler,
-            configuration: .init(address: .hostname(http.host, port: http.port), serverName: nil),
-            logger: logger
-        )
-        if http.tls == nil {
+        var services: [any Service] = []
+        let server: HTTPServerBuilder
+        if let tls = http.tls {
+            let setup = try TLSSetup.make(tls, http: http, stateFolder: configuration.stateFolder, logger: logger)
+            services += setup.services
+            server = http.http2 ? try .http2Upgrade(tlsConfiguration: setup.configuration) : try .tls(.http1(), tlsConfiguration: setup.configuration)
+        } else {
             logger.warning("serving plain HTTP: credentials and content cross the network in clear; configure http.tls")
+            server = .http1()
         }
-        return Listeners(services: [api])
+        services.append(
+            Application(
+                responder: handler,
+                server: server,
+                configuration: .init(address: .hostname(http.host, port: http.port), serverName: nil),
+                logger: logger
+            )
+        )
+        if let plain = http.plainListener {
+            let responder = PlainListenerResponder(tokens: tokens, httpsPort: http.port, externalURL: http.externalURL)
+            services.append(
+                Application(
+                    responder: responder,
+                    configuration: .init(address: .hostname(plain.host, port: plain.port), serverName: nil),
+                    logger: logger
+                )
+            )
+            logger.notice("plain listener for ACME challenges and redirects to https", metadata: ["address": "\(plain)"])
+        }
+        return Listeners(services: services)
     }
 }

@@ -1,3 +1,4 @@
+import ACME
 import AsyncHTTPClient
 import Hummingbird
 import Logging
@@ -52,7 +53,7 @@ public struct WharfApplication: Sendable {
             logger: logger
         )
         let handler = RegistryHandler(cache: cache, upstreams: upstreams, logger: logger)
-        let listeners = try await Listeners.make(configuration: configuration, handler: handler, logger: logger)
+        let listeners = try Listeners.make(configuration: configuration, handler: handler, tokens: HTTP01TokenTable(), logger: logger)
         logger.notice(
             "wharf serving",
             metadata: [

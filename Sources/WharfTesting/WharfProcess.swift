@@ -14,6 +14,8 @@ public final class WharfProcess: Sendable {
 
     /// `http://127.0.0.1:PORT`
     public var url: String { "http://127.0.0.1:\(port)" }
+    /// `https://localhost:PORT`, for a Wharf serving TLS with a certificate for `localhost`.
+    public var httpsURL: String { "https://localhost:\(port)" }
     /// `127.0.0.1:PORT`, as skopeo's `docker://` references want it.
     public var hostPort: String { "127.0.0.1:\(port)" }
 
@@ -45,11 +47,13 @@ public final class WharfProcess: Sendable {
     ///   - extraYAML: more top-level keys, appended to the file as written.
     ///   - proxyYAML: more keys under `proxy:`, indented by the caller with two spaces.
     ///   - storageYAML: more keys under `storage:`, indented the same way.
+    ///   - httpYAML: more keys under `http:`, indented the same way.
     public static func start(
         in folder: TemporaryFolder,
         upstreamURL: String,
         proxyYAML: String = "",
         storageYAML: String = "",
+        httpYAML: String = "",
         extraYAML: String = "",
         environment: [String: String] = [:],
         name: String = "wharf"
@@ -66,6 +70,7 @@ public final class WharfProcess: Sendable {
             \(storageYAML)
             http:
               addr: 127.0.0.1:\(port)
+            \(httpYAML)
             proxy:
               remoteurl: \(upstreamURL)
             \(proxyYAML)
@@ -81,6 +86,21 @@ public final class WharfProcess: Sendable {
         let process = try PeerProcess(try binaryPath(), ["serve", "--config", configPath], environment: environment, in: folder, name: name)
         try await process.waitForPort(port, timeout: .seconds(30))
         return process
+    }
+
+    /// Starts `wharf serve` with no configuration file, in `folder` as its working directory,
+    /// with only the listen address, upstream and store given through `REGISTRY_*` variables.
+    public static func startWithoutConfiguration(in folder: TemporaryFolder, upstreamURL: String) async throws -> WharfProcess {
+        let port = try FreePort.make()
+        let storage = try folder.folder("default-cache")
+        let environment = [
+            "REGISTRY_HTTP_ADDR": "127.0.0.1:\(port)",
+            "REGISTRY_PROXY_REMOTEURL": upstreamURL,
+            "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY": storage,
+        ]
+        let process = try PeerProcess(try binaryPath(), ["serve"], environment: environment, in: folder, name: "wharf-default")
+        try await process.waitForPort(port, timeout: .seconds(30))
+        return WharfProcess(port: port, storagePath: storage, configPath: "", folder: folder, process: process, environment: environment)
     }
 
     /// What Wharf logged so far.

@@ -17,6 +17,9 @@ struct NegotiationTests {
         #expect(accept.accepts(MediaType.dockerManifest))
         #expect(!accept.accepts(MediaType.ociIndex))
         #expect(AcceptHeader(["*/*"]).accepts(MediaType.ociIndex))
+        // A wildcard asks upstream for every manifest type by name.
+        #expect(AcceptHeader(["*/*"]).upstreamValue == MediaType.defaultManifestAccept)
+        #expect(AcceptHeader(["application/json", "*/*"]).upstreamValue == "application/json, " + MediaType.defaultManifestAccept)
     }
 
     @Test("byte ranges resolve against the size; unsatisfiable ones are nil")

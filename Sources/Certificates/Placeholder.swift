@@ -1,1 +1,0 @@
-// The certificates module; see ../shared/ARCHITECTURE.md.

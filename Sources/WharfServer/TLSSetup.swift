@@ -1,0 +1,60 @@
+import Certificates
+import Foundation
+import Logging
+import NIOSSL
+import ServiceLifecycle
+
+/// The certificate provider for the TLS listener and the Services that keep it current.
+struct TLSSetup {
+    let provider: CertificateProvider
+    let services: [any Service]
+    let configuration: TLSConfiguration
+
+    static func make(_ settings: WharfConfiguration.TLSSettings, http: WharfConfiguration.HTTPSettings, stateFolder: String, logger: Logger) throws -> TLSSetup {
+        let provider: CertificateProvider
+        var services: [any Service] = []
+        switch settings.source {
+        case .files(let certificate, let key):
+            let pair: CertificatePair
+            do {
+                pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
+            } catch {
+                throw ConfigurationError(source: "configuration", key: "http.tls.certificate", "\(error)")
+            }
+            provider = CertificateProvider(initial: pair, logger: logger)
+            services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
+            logger.notice("serving TLS", metadata: ["certificate": "\(certificate)", "notAfter": "\(pair.notAfter)", "serial": "\(pair.serialNumberHex)"])
+        case .localAuthority:
+            let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
+            let names = LocalCertificateAuthority.defaultNames()
+            let pair = try authority.ensureLeaf(names: names)
+            provider = CertificateProvider(initial: pair, logger: logger)
+            services.append(LocalCertificateRenewer(authority: authority, names: names, provider: provider, logger: logger))
+            let caPath = URL(fileURLWithPath: authority.caCertificatePath).standardizedFileURL.path
+            logger.notice(
+                "serving TLS with a certificate from Wharf's local CA; clients must trust its CA certificate",
+                metadata: [
+                    "ca": "\(caPath)",
+                    "names": "\(names.joined(separator: ","))",
+                    "docker": "copy it to /etc/docker/certs.d/HOST:\(http.port)/ca.crt",
+                    "skopeo/podman": "--cert-dir DIR (DIR holding it as ca.crt)",
+                    "containerd": "ca = \"\(caPath)\" under the host in hosts.toml",
+                ]
+            )
+        }
+        var clientCAs: [NIOSSLCertificate] = []
+        for path in settings.clientCAs {
+            do {
+                clientCAs += try NIOSSLCertificate.fromPEMFile(path)
+            } catch {
+                throw ConfigurationError(source: "configuration", key: "http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
+            }
+        }
+        let configuration = provider.makeServerTLSConfiguration(
+            minimumTLSVersion: settings.minimumVersion == .tls13 ? .tlsv13 : .tlsv12,
+            clientCAs: clientCAs.isEmpty ? nil : clientCAs,
+            applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
+        )
+        return TLSSetup(provider: provider, services: services, configuration: configuration)
+    }
+}
