@@ -1,0 +1,1 @@
+// The DNS module: DNS-01 providers; see ../shared/ARCHITECTURE.md.
