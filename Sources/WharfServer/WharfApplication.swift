@@ -1,5 +1,6 @@
 import ACME
 import AsyncHTTPClient
+import HtpasswdAuth
 import Hummingbird
 import Logging
 import NIOFileSystem
@@ -52,7 +53,21 @@ public struct WharfApplication: Sendable {
             sweeper: sweeper,
             logger: logger
         )
-        let handler = RegistryHandler(cache: cache, upstreams: upstreams, logger: logger)
+        var authServices: [any Service] = []
+        var authenticator: HtpasswdAuthenticator?
+        if let htpasswd = configuration.htpasswd {
+            do {
+                let settings = HtpasswdAuth.HtpasswdSettings(failureLimit: htpasswd.failureLimit, failureWindow: htpasswd.failureWindow)
+                let loaded = try HtpasswdAuthenticator(path: htpasswd.path, realm: htpasswd.realm, settings: settings, logger: logger)
+                authServices.append(loaded.watcher)
+                authenticator = loaded
+            } catch {
+                throw ConfigurationError(source: "configuration", key: "auth.htpasswd.path", "\(error)")
+            }
+        } else {
+            logger.warning("no auth.htpasswd: every client that reaches this mirror may pull through it")
+        }
+        let handler = RegistryHandler(cache: cache, upstreams: upstreams, authenticator: authenticator, logger: logger)
         let listeners = try Listeners.make(configuration: configuration, handler: handler, tokens: HTTP01TokenTable(), logger: logger)
         logger.notice(
             "wharf serving",
@@ -64,7 +79,7 @@ public struct WharfApplication: Sendable {
         )
         let group = ServiceGroup(
             configuration: .init(
-                services: [downloads, sweeper] + listeners.services,
+                services: [downloads, sweeper] + authServices + listeners.services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

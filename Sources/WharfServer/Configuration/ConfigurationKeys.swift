@@ -43,7 +43,7 @@ enum ConfigurationKeys {
             "oss": .unsupported("the oss driver is not available; use storage.filesystem"),
         ]),
         "auth": .section([
-            "htpasswd": .unsupported("htpasswd authentication is not available in this version; refusing to serve without it"),
+            "htpasswd": .section(["realm": .implemented, "path": .implemented, "failurelimit": .implemented, "failurewindow": .implemented]),
             "token": .unsupported("token authentication is not supported; use auth.htpasswd"),
             "silly": .unsupported("silly authentication is not supported; use auth.htpasswd"),
         ]),

@@ -159,6 +159,7 @@ public struct ConfigurationLoader: Sendable {
             configuration.http.externalURL = host
         }
         configuration.http.tls = try Self.tlsSettings(reader)
+        configuration.htpasswd = try Self.htpasswdSettings(reader)
         if let disabled = try reader.bool("http.http2.disabled") { configuration.http.http2 = !disabled }
         if let plain = try reader.string("http.tls.letsencrypt.httpaddr") {
             let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
@@ -181,6 +182,23 @@ public struct ConfigurationLoader: Sendable {
             throw reader.error("proxy.username", "proxy.username and proxy.password go together")
         }
         return configuration
+    }
+
+    /// `auth.htpasswd.*`
+    static func htpasswdSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.HtpasswdSettings? {
+        guard reader.value("auth.htpasswd") != nil else { return nil }
+        guard let path = try reader.string("auth.htpasswd.path"), !path.isEmpty else {
+            throw reader.error("auth.htpasswd.path", "give the htpasswd file (create it with `wharf htpasswd add FILE USER`)")
+        }
+        var settings = WharfConfiguration.HtpasswdSettings(realm: try reader.string("auth.htpasswd.realm") ?? "Wharf", path: path)
+        if let limit = try reader.string("auth.htpasswd.failurelimit") {
+            guard let value = Int(limit), value > 0 else { throw reader.error("auth.htpasswd.failurelimit", "must be a positive number") }
+            settings.failureLimit = value
+        }
+        if let window = try reader.string("auth.htpasswd.failurewindow") {
+            settings.failureWindow = try duration(window, key: "auth.htpasswd.failurewindow", reader: reader)
+        }
+        return settings
     }
 
     /// `proxy.upstreams`: a list of `{name, remoteurl, username, password}`.

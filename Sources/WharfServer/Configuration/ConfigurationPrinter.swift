@@ -33,6 +33,14 @@ public enum ConfigurationPrinter {
                 lines.append("  # tls: a certificate from Wharf's local CA in \(configuration.stateFolder)/")
             }
         }
+        if let htpasswd = configuration.htpasswd {
+            lines.append("auth:")
+            lines.append("  htpasswd:")
+            lines.append("    realm: \(quoted(htpasswd.realm))")
+            lines.append("    path: \(quoted(htpasswd.path))")
+            lines.append("    failurelimit: \(htpasswd.failureLimit)")
+            lines.append("    failurewindow: \(seconds(htpasswd.failureWindow))")
+        }
         lines.append("proxy:")
         lines.append("  remoteurl: \(quoted(configuration.proxy.remoteURL))")
         if let username = configuration.proxy.username { lines.append("  username: \(quoted(username))") }

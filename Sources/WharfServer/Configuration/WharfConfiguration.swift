@@ -10,6 +10,8 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var http = HTTPSettings()
     /// The upstream registry.
     public var proxy = ProxySettings()
+    /// `auth.htpasswd`: clients must sign in; `nil` admits everyone.
+    public var htpasswd: HtpasswdSettings?
     /// Where Wharf keeps certificates and keys it makes (the local CA, later ACME state).
     public var stateFolder = "certs"
 
@@ -97,6 +99,21 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var tagTTL: Duration = .seconds(60)
         /// Content unused for this long is removed (`proxy.ttl`); `nil` keeps it.
         public var ttl: Duration?
+    }
+
+    /// `auth.htpasswd.*`
+    public struct HtpasswdSettings: Sendable, Equatable {
+        public var realm: String
+        public var path: String
+        /// Failed attempts allowed per client address and per user within ``failureWindow`` (ours: `failurelimit`).
+        public var failureLimit = 10
+        /// `failurewindow`, default one minute.
+        public var failureWindow: Duration = .seconds(60)
+
+        public init(realm: String, path: String) {
+            self.realm = realm
+            self.path = path
+        }
     }
 
     /// One entry of `proxy.upstreams`.

@@ -1,4 +1,5 @@
 import Foundation
+import HtpasswdAuth
 import Hummingbird
 import HTTPTypes
 import Logging
@@ -13,6 +14,8 @@ struct RegistryHandler: HTTPResponder {
 
     let cache: PullThroughCache
     let upstreams: UpstreamTable
+    /// When set, every `/v2/` route needs valid credentials.
+    let authenticator: HtpasswdAuthenticator?
     let logger: Logger
     /// Bytes read from a file per write to the client.
     static let chunkSize = 1024 * 1024
@@ -22,7 +25,11 @@ struct RegistryHandler: HTTPResponder {
         let isHead = request.method == .head
         var response: Response
         do {
-            response = try await route(request, isHead: isHead)
+            if let refusal = await authenticate(request, client: context.clientAddress) {
+                response = refusal
+            } else {
+                response = try await route(request, isHead: isHead)
+            }
         } catch let error as RegistryError {
             response = error.response(includeBody: !isHead)
         } catch {
@@ -31,6 +38,22 @@ struct RegistryHandler: HTTPResponder {
         }
         logRequest(request, response: response, client: context.clientAddress, duration: ContinuousClock.now - started)
         return response
+    }
+
+    /// The 401 or 429 answer for a request that may not pass; `nil` when it may.
+    private func authenticate(_ request: Request, client: String) async -> Response? {
+        guard let authenticator, request.uri.path.hasPrefix("/v2") else { return nil }
+        switch await authenticator.authenticate(authorization: request.headers[.authorization], clientAddress: client) {
+        case .allowed:
+            return nil
+        case .denied:
+            var response = RegistryError(.unauthorized, "authentication required").response(includeBody: request.method != .head)
+            response.headers[.wwwAuthenticate] = authenticator.challenge
+            return response
+        case .rateLimited(let retryAfter):
+            return RegistryError(.tooManyRequests, "too many failed sign-ins; try again later", retryAfter: retryAfter)
+                .response(includeBody: request.method != .head)
+        }
     }
 
     /// One line per request; never headers (they may carry credentials).

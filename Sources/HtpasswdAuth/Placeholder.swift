@@ -1,1 +1,0 @@
-// The htpasswd module; see ../shared/ARCHITECTURE.md.

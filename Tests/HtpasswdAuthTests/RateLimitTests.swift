@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import WharfTesting
+
+@testable import HtpasswdAuth
+
+@Suite("Limiting password guessing")
+struct RateLimitTests {
+    private func makeAuthenticator(
+        _ fixture: HtpasswdFixture,
+        settings: HtpasswdSettings = .init()
+    ) throws -> HtpasswdAuthenticator {
+        try HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: CapturingLogHandler().logger)
+    }
+
+    @Test("The 11th bad attempt in a minute from one address is rate limited; another user from another address is not")
+    func eleventhAttemptFromOneAddress() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
+        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try makeAuthenticator(fixture)
+        for attempt in 1...10 {
+            let user = attempt.isMultiple(of: 2) ? "alice" : "nobody\(attempt)"
+            #expect(await auth.authenticate(authorization: basic(user, "guess\(attempt)"), clientAddress: "203.0.113.7") == .denied)
+        }
+        let hashed = auth.hashing.hashesComputed
+        let eleventh = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "203.0.113.7")
+        guard case .rateLimited(let retryAfter) = eleventh else {
+            Issue.record("expected rate limiting, got \(eleventh)")
+            return
+        }
+        #expect(retryAfter > 0 && retryAfter <= 60)
+        #expect(auth.hashing.hashesComputed == hashed, "a rate-limited attempt must not cost a hash")
+        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "198.51.100.1") == .allowed(user: "bob"))
+        #expect(await auth.authenticate(authorization: basic("bob", "wrong"), clientAddress: "198.51.100.2") == .denied)
+        // No header at all never counts.
+        for _ in 0..<20 { #expect(await auth.authenticate(authorization: nil, clientAddress: "198.51.100.3") == .denied) }
+        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "198.51.100.3") == .allowed(user: "bob"))
+    }
+
+    @Test("Failures for one user from many addresses rate-limit that user only")
+    func perUserLimit() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
+        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 5))
+        for attempt in 1...5 {
+            #expect(await auth.authenticate(authorization: basic("alice", "guess\(attempt)"), clientAddress: "10.1.0.\(attempt)") == .denied)
+        }
+        let limited = await auth.authenticate(authorization: basic("alice", "guess6"), clientAddress: "10.1.0.6")
+        #expect(limited != .denied && limited != .allowed(user: "alice"), "\(limited)")
+        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "10.1.0.6") == .allowed(user: "bob"))
+    }
+
+    @Test("Unusable headers count against the address")
+    func malformedHeadersCount() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 3))
+        for _ in 0..<3 { #expect(await auth.authenticate(authorization: "Bearer x", clientAddress: "a") == .denied) }
+        let decision = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
+        guard case .rateLimited(let retryAfter) = decision else {
+            Issue.record("expected rate limiting, got \(decision)")
+            return
+        }
+        #expect((50...60).contains(retryAfter))
+    }
+
+    @Test("Once the window has passed, the address may try again")
+    func windowSlides() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 2, failureWindow: .seconds(2)))
+        #expect(await auth.authenticate(authorization: basic("bob", "x"), clientAddress: "a") == .denied)
+        #expect(await auth.authenticate(authorization: basic("bob", "y"), clientAddress: "a") == .denied)
+        let limited = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
+        #expect(limited == .rateLimited(retryAfter: 2) || limited == .rateLimited(retryAfter: 1), "\(limited)")
+        try await Task.sleep(for: .milliseconds(2100))
+        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a") == .allowed(user: "bob"))
+    }
+
+    @Test("An unknown user takes about as long as a wrong password, and both are denied")
+    func unknownUserCostsAHash() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 10)
+        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 0))
+        let clock = ContinuousClock()
+        var wrong: [Duration] = []
+        var unknown: [Duration] = []
+        for round in 0..<3 {
+            var decision = AuthenticationDecision.allowed(user: "?")
+            wrong.append(await clock.measure {
+                decision = await auth.authenticate(authorization: basic("alice", "nope\(round)"), clientAddress: "a")
+            })
+            #expect(decision == .denied)
+            unknown.append(await clock.measure {
+                decision = await auth.authenticate(authorization: basic("zed\(round)", "nope"), clientAddress: "a")
+            })
+            #expect(decision == .denied)
+        }
+        #expect(auth.hashing.hashesComputed == 6)
+        let fastestUnknown = try #require(unknown.min())
+        let fastestWrong = try #require(wrong.min())
+        // Same cost, so the same time; the factor only absorbs a loaded machine's noise.
+        #expect(fastestUnknown * 4 > fastestWrong, "unknown \(unknown), wrong \(wrong)")
+        #expect(fastestWrong * 4 > fastestUnknown, "unknown \(unknown), wrong \(wrong)")
+    }
+
+    @Test("A burst of concurrent guesses from one address queues no more hashes than the limit")
+    func burstFromOneAddress() async throws {
+        let fixture = try HtpasswdFixture()
+        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 8)
+        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 10))
+        let decisions = await withTaskGroup(of: AuthenticationDecision.self) { group in
+            for attempt in 0..<60 {
+                group.addTask { await auth.authenticate(authorization: basic("alice", "guess\(attempt)"), clientAddress: "a") }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(decisions.filter { $0 == .denied }.count == 10)
+        #expect(decisions.allSatisfy { if case .rateLimited(let wait) = $0 { wait > 0 } else { $0 == .denied } })
+        #expect(auth.hashing.hashesComputed == 10)
+    }
+}

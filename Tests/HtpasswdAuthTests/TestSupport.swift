@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import WharfTesting
+
+@testable import HtpasswdAuth
+
+/// Apache's htpasswd (apache2-utils), the reference these tests hold Wharf to.
+enum Apache {
+    /// The executable; throws "htpasswd not found: apt-get install -y apache2-utils" when it is missing.
+    static func htpasswd() throws -> String {
+        try Command.locate("htpasswd", debianPackage: "apache2-utils")
+    }
+
+    /// `htpasswd -nb FLAGS USER PASSWORD`: one `user:hash` line, as Apache would write it.
+    static func entry(_ flags: [String], user: String, password: String) async throws -> String {
+        let result = try await Command.run(try htpasswd(), ["-nb"] + flags + [user, password])
+        try #require(result.succeeded, "htpasswd \(flags) failed: \(result.stderr)")
+        let line = try #require(result.stdout.split(separator: "\n").first.map(String.init))
+        try #require(line.hasPrefix("\(user):"))
+        return line
+    }
+
+    /// `htpasswd -vb FILE USER PASSWORD`: whether Apache accepts the password.
+    static func verifies(file: String, user: String, password: String) async throws -> Bool {
+        let result = try await Command.run(try htpasswd(), ["-vb", file, user, password])
+        return result.succeeded
+    }
+}
+
+/// A temporary folder with an htpasswd file in it.
+final class HtpasswdFixture: Sendable {
+    let folder: TemporaryFolder
+    let path: String
+
+    init(_ text: String = "") throws {
+        folder = try TemporaryFolder(prefix: "wharf-htpasswd")
+        path = folder.file("htpasswd")
+        try write(text)
+    }
+
+    func write(_ text: String) throws {
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        folder.remove()
+    }
+}
+
+/// A log handler that keeps every line it is given, message and metadata, for tests to search.
+final class CapturingLogHandler: LogHandler, Sendable {
+    private let lines = Mutex<[String]>([])
+    private let storedMetadata = Mutex<Logger.Metadata>([:])
+    private let storedLevel = Mutex<Logger.Level>(.trace)
+
+    var metadata: Logger.Metadata {
+        get { storedMetadata.withLock { $0 } }
+        set { storedMetadata.withLock { $0 = newValue } }
+    }
+
+    var logLevel: Logger.Level {
+        get { storedLevel.withLock { $0 } }
+        set { storedLevel.withLock { $0 = newValue } }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        lines.withLock { $0.append("\(event.level) \(event.message) \(rendered)") }
+    }
+
+    /// Every line logged so far.
+    var logged: [String] { lines.withLock { $0 } }
+
+    /// A logger that writes here.
+    var logger: Logger {
+        let handler = self
+        return Logger(label: "test") { _ in handler }
+    }
+}
+
+/// `Basic base64(user:password)`.
+func basic(_ user: String, _ password: String) -> String {
+    "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+}
