@@ -2,15 +2,14 @@
 # Cold and warm skopeo pulls of a 3-layer image (1, 4, 16 MiB) through Wharf and through
 # distribution's proxy (docker-registry with proxy.remoteurl), same machine, same run.
 # Each cold round starts both proxies on an empty store. Prints medians in milliseconds.
-#   bench/skopeo-pull.sh [ROUNDS]
+#   bench/skopeo-pull.sh [ROUNDS]        (WHARF_BIN=path uses a wharf binary already built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 ensure_swift
 ensure_debian_packages docker-registry skopeo python3
 rounds=${1:-5}
-swift build -c release --product wharf >&2
-wharf=.build/release/wharf
+if [ -n "${WHARF_BIN:-}" ]; then wharf=$WHARF_BIN; else swift build -c release --product wharf >&2; wharf=.build/release/wharf; fi
 work=$(mktemp -d /tmp/wharf-bench.XXXXXX)
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
