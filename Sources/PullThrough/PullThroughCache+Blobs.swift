@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import Registry
 import Storage
@@ -60,14 +61,32 @@ extension PullThroughCache {
         let digest = download.digest
         let started = ContinuousClock.now
         var writer: BlobWriter?
+        let inFlight = Meter(label: "wharf_upstream_fetches_in_flight")
+        let fetched = Counter(label: "wharf_upstream_bytes_total", dimensions: [("upstream", upstream.client.configuration.name)])
+        inFlight.increment()
+        defer { inFlight.decrement() }
         do {
             let response = try await upstream.client.blob(name, digest)
             let blobWriter = try await store.makeBlobWriter(expecting: digest)
             writer = blobWriter
             download.started(temporaryPath: blobWriter.temporaryPath, expectedSize: response.contentLength)
             logger.info("fetching blob", metadata: ["digest": "\(digest)", "repository": "\(name)", "size": "\(response.contentLength.map(String.init) ?? "unknown")"])
+            var lastReport = ContinuousClock.now
             for try await chunk in response.body {
                 try await blobWriter.append(chunk)
+                fetched.increment(by: chunk.readableBytes)
+                if ContinuousClock.now - lastReport > .seconds(5) {
+                    lastReport = ContinuousClock.now
+                    let seconds = Double((ContinuousClock.now - started).components.seconds) + 1e-9
+                    logger.info(
+                        "fetching blob",
+                        metadata: [
+                            "digest": "\(digest)", "bytes": "\(blobWriter.bytesWritten)",
+                            "of": "\(response.contentLength.map(String.init) ?? "unknown")",
+                            "MiBps": "\(Int(Double(blobWriter.bytesWritten) / 1_048_576 / seconds))",
+                        ]
+                    )
+                }
                 if let expected = response.contentLength, blobWriter.bytesWritten > expected {
                     throw StoreError.sizeMismatch(expected: expected, actual: blobWriter.bytesWritten)
                 }
@@ -87,6 +106,7 @@ extension PullThroughCache {
             logger.warning("blob fetch failed", metadata: ["digest": "\(digest)", "error": "\(error)"])
         } catch let error as StoreError where error.isVerificationFailure {
             await writer?.abandon()
+            Counter(label: "wharf_verification_failures_total").increment()
             download.failed(RegistryError(.badGateway, "upstream sent wrong content for \(digest): \(error)"))
             logger.error("upstream blob failed verification; nothing stored, clients cut off", metadata: ["digest": "\(digest)", "error": "\(error)"])
         } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import Registry
 import Storage
@@ -100,6 +101,7 @@ extension PullThroughCache {
             let digest = try? Digest(parsing: known.digest),
             let cached = try await cachedManifest(digest), accept.accepts(cached.mediaType)
         else { return nil }
+        Counter(label: "wharf_stale_answers_total", dimensions: [("reason", "\(error.kind)")]).increment()
         logger.warning(
             "serving cached tag while the upstream fails",
             metadata: ["repository": "\(name)", "tag": "\(tag)", "digest": "\(digest)", "error": "\(error)"]

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import ServiceLifecycle
 
 /// Runs the ``StoreSweeper`` in the background: every `interval`, and soon after new
@@ -17,22 +18,18 @@ public final class StoreSweeperService: Service, Sendable {
         (nudges, nudger) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Asks for a pass soon (after new content was stored).
+    /// Asks for a pass soon (after new content was stored, when a size limit is set).
     public func nudge() {
         if sweeper.maxSize != nil { nudger.yield() }
     }
 
     public func run() async throws {
-        guard sweeper.isActive else {
-            // Nothing to enforce; a Service must still run until shutdown.
-            try? await gracefulShutdown()
-            return
-        }
+        // Without limits a pass only measures the store (for /metrics); it removes nothing.
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: self.interval)
                     self.nudger.yield()
+                    try? await Task.sleep(for: self.interval)
                 }
             }
             group.addTask {
@@ -50,6 +47,10 @@ public final class StoreSweeperService: Service, Sendable {
     private func pass() async {
         do {
             let report = try await sweeper.sweep()
+            Gauge(label: "wharf_store_bytes").record(report.bytesAfter)
+            Gauge(label: "wharf_store_objects").record(report.objectsBefore - report.removed.count)
+            Counter(label: "wharf_evicted_objects_total").increment(by: report.removed.count)
+            Counter(label: "wharf_evicted_bytes_total").increment(by: report.freedBytes)
             if !report.removed.isEmpty {
                 logger.notice(
                     "evicted cached content",

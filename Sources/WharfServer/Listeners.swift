@@ -11,12 +11,18 @@ import ServiceLifecycle
 struct Listeners {
     var services: [any Service]
 
-    static func make(configuration: WharfConfiguration, handler: RegistryHandler, tokens: HTTP01TokenTable, logger: Logger) throws -> Listeners {
+    static func make(
+        configuration: WharfConfiguration,
+        handler: RegistryHandler,
+        tls: TLSSetup?,
+        operations: OperationsEndpoints,
+        tokens: HTTP01TokenTable,
+        logger: Logger
+    ) throws -> Listeners {
         let http = configuration.http
         var services: [any Service] = []
         let server: HTTPServerBuilder
-        if let tls = http.tls {
-            let setup = try TLSSetup.make(tls, http: http, stateFolder: configuration.stateFolder, logger: logger)
+        if let setup = tls {
             services += setup.services
             server = http.http2 ? try .http2Upgrade(tlsConfiguration: setup.configuration) : try .tls(.http1(), tlsConfiguration: setup.configuration)
         } else {
@@ -41,6 +47,16 @@ struct Listeners {
                 )
             )
             logger.notice("plain listener for ACME challenges and redirects to https", metadata: ["address": "\(plain)"])
+        }
+        if let debug = http.debugListener {
+            services.append(
+                Application(
+                    responder: OperationsResponder(endpoints: operations),
+                    configuration: .init(address: .hostname(debug.host, port: debug.port), serverName: nil),
+                    logger: logger
+                )
+            )
+            logger.notice("metrics and health endpoints on their own listener", metadata: ["address": "\(debug)"])
         }
         return Listeners(services: services)
     }

@@ -1,8 +1,12 @@
 import ACME
 import AsyncHTTPClient
+import Certificates
 import HtpasswdAuth
 import Hummingbird
+import Foundation
 import Logging
+import Metrics
+import Prometheus
 import NIOFileSystem
 import PullThrough
 import ServiceLifecycle
@@ -15,14 +19,17 @@ import Upstream
 public struct WharfApplication: Sendable {
     public let configuration: WharfConfiguration
     public let logger: Logger
+    /// Where every metric is collected; `/metrics` renders it.
+    let metrics = PrometheusCollectorRegistry()
 
     public init(configuration: WharfConfiguration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
-    /// Runs until a shutdown signal.
+    /// Runs until a shutdown signal. Call once per process (it bootstraps the metrics system).
     public func run() async throws {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let store = FilesystemStore(root: FilePath(configuration.storageRoot))
         let leftovers = try await store.prepare()
         if leftovers > 0 {
@@ -67,8 +74,30 @@ public struct WharfApplication: Sendable {
         } else {
             logger.warning("no auth.htpasswd: every client that reaches this mirror may pull through it")
         }
-        let handler = RegistryHandler(cache: cache, upstreams: upstreams, authenticator: authenticator, logger: logger)
-        let listeners = try Listeners.make(configuration: configuration, handler: handler, tokens: HTTP01TokenTable(), logger: logger)
+        let tls = try configuration.http.tls.map { try TLSSetup.make($0, http: configuration.http, stateFolder: configuration.stateFolder, logger: logger) }
+        let operations = OperationsEndpoints(
+            registry: metrics,
+            storageRoot: configuration.storageRoot,
+            certificateExpiry: tls.map { setup -> @Sendable () -> Date in
+                let provider = setup.provider
+                return { provider.current.notAfter }
+            }
+        )
+        let handler = RegistryHandler(
+            cache: cache,
+            upstreams: upstreams,
+            authenticator: authenticator,
+            operations: configuration.http.debugListener == nil ? operations : nil,
+            logger: logger
+        )
+        let listeners = try Listeners.make(
+            configuration: configuration,
+            handler: handler,
+            tls: tls,
+            operations: operations,
+            tokens: HTTP01TokenTable(),
+            logger: logger
+        )
         logger.notice(
             "wharf serving",
             metadata: [
@@ -77,13 +106,16 @@ public struct WharfApplication: Sendable {
                 "storage": "\(configuration.storageRoot)",
             ]
         )
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [downloads, sweeper] + authServices + listeners.services,
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        // SIGTERM/SIGINT: stop accepting and let running responses finish, for 30 s at most;
+        // a second signal during that time cancels everything at once.
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper] + authServices + listeners.services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(30)
+        groupConfiguration.maximumCancellationDuration = .seconds(5)
+        let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
 

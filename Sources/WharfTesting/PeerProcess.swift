@@ -60,6 +60,7 @@ public final class PeerProcess: Sendable {
         self.processIdentifier = process.processIdentifier
         self.logOffset = logOffset
         self.process = Mutex(process)
+        LiveChildren.add(process.processIdentifier)
     }
 
     deinit {
@@ -68,6 +69,7 @@ public final class PeerProcess: Sendable {
                 kill(process.processIdentifier, SIGKILL)
             }
         }
+        LiveChildren.remove(processIdentifier)
     }
 
     /// Whether the child is still running.
@@ -116,10 +118,12 @@ public final class PeerProcess: Sendable {
             }
         }
         if await waitForExit(within: .seconds(5)) {
+            LiveChildren.remove(processIdentifier)
             return
         }
         kill(processIdentifier, SIGKILL)
         _ = await waitForExit(within: .seconds(5))
+        if !isRunning { LiveChildren.remove(processIdentifier) }
     }
 
     private func waitForExit(within limit: Duration) async -> Bool {

@@ -109,6 +109,21 @@ public final class WharfProcess: Sendable {
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }
 
+    /// Sends `signal` to the process (e.g. `SIGTERM`) without waiting.
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Waits until the process has exited; its exit status, or `nil` if it still runs after `timeout`.
+    public func waitForExit(timeout: Duration) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let status = process.exitStatus { return status }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return process.exitStatus
+    }
+
     /// Sends SIGTERM and waits for the process to end.
     public func stop() async { await process.stop() }
 

@@ -35,8 +35,9 @@ struct ConfigurationLoaderTests {
         #expect(configuration.http.port == 5000)
         #expect(configuration.proxy.remoteURL == "https://registry-1.docker.io")
         #expect(configuration.proxy.username == "mydockerhubuser")
-        #expect(loaded.warnings.contains { $0.contains("proxy.ttl") })
         #expect(loaded.warnings.contains { $0.contains("health") })
+        #expect(loaded.warnings.contains { $0.contains("storage.delete") })
+        #expect(loaded.configuration.proxy.ttl == .seconds(168 * 3600))
         #expect(loaded.warnings.allSatisfy { $0.contains("docker-hub-mirror.yml") })
     }
 
@@ -63,7 +64,8 @@ struct ConfigurationLoaderTests {
             ("proxy: [1, 2]\n", "proxy"),
             ("storage:\n  s3:\n    bucket: b\n", "storage.s3"),
             ("http:\n  tls:\n    certificate: /x\n", "http.tls"),
-            ("auth:\n  htpasswd:\n    realm: r\n    path: /p\n", "auth.htpasswd"),
+            ("auth:\n  token:\n    realm: r\n", "auth.token"),
+            ("auth:\n  htpasswd:\n    realm: r\n", "auth.htpasswd.path"),
         ]
     )
     func badValues(_ yaml: String, _ key: String) {

@@ -56,7 +56,7 @@ enum ConfigurationKeys {
             "relativeurls": .ignored,
             "draintimeout": .ignored,
             "headers": .ignoredSection,
-            "debug": .ignoredSection,
+            "debug": .section(["addr": .implemented, "prometheus": .ignoredSection]),
             "http2": .section(["disabled": .implemented]),
             "h2c": .ignoredSection,
             "tls": .section([

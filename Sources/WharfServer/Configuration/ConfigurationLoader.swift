@@ -161,6 +161,10 @@ public struct ConfigurationLoader: Sendable {
         configuration.http.tls = try Self.tlsSettings(reader)
         configuration.htpasswd = try Self.htpasswdSettings(reader)
         if let disabled = try reader.bool("http.http2.disabled") { configuration.http.http2 = !disabled }
+        if let debug = try reader.string("http.debug.addr") {
+            let (host, port) = try Self.parseAddress(debug, key: "http.debug.addr", reader: reader)
+            configuration.http.debugListener = .init(host: host, port: port)
+        }
         if let plain = try reader.string("http.tls.letsencrypt.httpaddr") {
             let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
             configuration.http.plainListener = .init(host: host, port: port)

@@ -17,6 +17,7 @@ public enum ConfigurationPrinter {
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
         if !configuration.http.http2 { lines.append("  http2:\n    disabled: true") }
+        if let debug = configuration.http.debugListener { lines.append("  debug:\n    addr: \(quoted(debug.description))") }
         if let tls = configuration.http.tls {
             switch tls.source {
             case .files(let certificate, let key):

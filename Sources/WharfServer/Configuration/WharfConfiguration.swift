@@ -41,6 +41,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var http2 = true
         /// The plain listener for ACME HTTP-01 and redirects to https (`http.tls.letsencrypt.httpaddr`).
         public var plainListener: ListenAddress?
+        /// `http.debug.addr`: `/metrics`, `/healthz`, `/readyz` on their own plain listener, without auth.
+        public var debugListener: ListenAddress?
     }
 
     /// A host and port to listen on.

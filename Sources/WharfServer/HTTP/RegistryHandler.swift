@@ -3,6 +3,7 @@ import HtpasswdAuth
 import Hummingbird
 import HTTPTypes
 import Logging
+import Metrics
 import NIOCore
 import PullThrough
 import Registry
@@ -14,8 +15,10 @@ struct RegistryHandler: HTTPResponder {
 
     let cache: PullThroughCache
     let upstreams: UpstreamTable
-    /// When set, every `/v2/` route needs valid credentials.
+    /// When set, every `/v2/` route (and `/metrics` on this listener) needs valid credentials.
     let authenticator: HtpasswdAuthenticator?
+    /// `/metrics`, `/healthz`, `/readyz`; `nil` when they are served on `http.debug.addr` instead.
+    let operations: OperationsEndpoints?
     let logger: Logger
     /// Bytes read from a file per write to the client.
     static let chunkSize = 1024 * 1024
@@ -24,9 +27,15 @@ struct RegistryHandler: HTTPResponder {
         let started = ContinuousClock.now
         let isHead = request.method == .head
         var response: Response
+        let path = request.uri.path
+        if let operations, path == "/healthz" || path == "/readyz", let answer = operations.respond(path: path, isHead: isHead) {
+            return answer
+        }
         do {
             if let refusal = await authenticate(request, client: context.clientAddress) {
                 response = refusal
+            } else if let operations, path == "/metrics", let answer = operations.respond(path: path, isHead: isHead) {
+                response = answer
             } else {
                 response = try await route(request, isHead: isHead)
             }
@@ -40,17 +49,29 @@ struct RegistryHandler: HTTPResponder {
         return response
     }
 
+    /// A bounded label for metrics: the kind of route, never the repository name.
+    static func routeLabel(_ path: String) -> String {
+        if path == "/v2/" || path == "/v2" { return "base" }
+        if path.contains("/manifests/") { return "manifest" }
+        if path.contains("/blobs/") { return "blob" }
+        if path.hasSuffix("/tags/list") { return "tags" }
+        if path == "/metrics" { return "metrics" }
+        return "other"
+    }
+
     /// The 401 or 429 answer for a request that may not pass; `nil` when it may.
     private func authenticate(_ request: Request, client: String) async -> Response? {
-        guard let authenticator, request.uri.path.hasPrefix("/v2") else { return nil }
+        guard let authenticator, request.uri.path.hasPrefix("/v2") || request.uri.path == "/metrics" else { return nil }
         switch await authenticator.authenticate(authorization: request.headers[.authorization], clientAddress: client) {
         case .allowed:
             return nil
         case .denied:
+            if request.headers[.authorization] != nil { Counter(label: "wharf_auth_failures_total").increment() }
             var response = RegistryError(.unauthorized, "authentication required").response(includeBody: request.method != .head)
             response.headers[.wwwAuthenticate] = authenticator.challenge
             return response
         case .rateLimited(let retryAfter):
+            Counter(label: "wharf_auth_rate_limited_total").increment()
             return RegistryError(.tooManyRequests, "too many failed sign-ins; try again later", retryAfter: retryAfter)
                 .response(includeBody: request.method != .head)
         }
@@ -68,7 +89,16 @@ struct RegistryHandler: HTTPResponder {
             "client": "\(client)",
         ]
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
-        if let cache = response.headers[RegistryHeaders.cache] { metadata["cache"] = "\(cache)" }
+        let route = Self.routeLabel(request.uri.path)
+        if let cache = response.headers[RegistryHeaders.cache] {
+            metadata["cache"] = "\(cache)"
+            Counter(label: "wharf_cache_total", dimensions: [("kind", route), ("result", cache)]).increment()
+        }
+        Counter(label: "wharf_requests_total", dimensions: [("route", route), ("status", "\(response.status.code)")]).increment()
+        Metrics.Timer(label: "wharf_request_duration_seconds", dimensions: [("route", route)]).record(duration: duration)
+        if let length = response.headers[.contentLength].flatMap(Int64.init), request.method != .head {
+            Counter(label: "wharf_bytes_served_total", dimensions: [("route", route)]).increment(by: length)
+        }
         logger.info("request", metadata: metadata)
     }
 
