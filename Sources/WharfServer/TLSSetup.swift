@@ -1,3 +1,4 @@
+import ACME
 import Certificates
 import Foundation
 import Logging
@@ -10,7 +11,13 @@ struct TLSSetup {
     let services: [any Service]
     let configuration: TLSConfiguration
 
-    static func make(_ settings: WharfConfiguration.TLSSettings, http: WharfConfiguration.HTTPSettings, stateFolder: String, logger: Logger) throws -> TLSSetup {
+    static func make(
+        _ settings: WharfConfiguration.TLSSettings,
+        http: WharfConfiguration.HTTPSettings,
+        stateFolder: String,
+        tokens: HTTP01TokenTable,
+        logger: Logger
+    ) async throws -> TLSSetup {
         let provider: CertificateProvider
         var services: [any Service] = []
         switch settings.source {
@@ -24,6 +31,18 @@ struct TLSSetup {
             provider = CertificateProvider(initial: pair, logger: logger)
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
             logger.notice("serving TLS", metadata: ["certificate": "\(certificate)", "notAfter": "\(pair.notAfter)", "serial": "\(pair.serialNumberHex)"])
+        case .acme(let acme):
+            let store = ACMEStateStore(folder: acme.stateFolder)
+            let order = ACMECertificateManager.Order(
+                hosts: acme.hosts,
+                keyType: try KeyType(configurationValue: acme.keyType),
+                preferredChain: acme.preferredChain
+            )
+            let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
+            let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
+            provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
+            services.append(ACMECertificateManager(order: order, client: client, solver: HTTP01Solver(tokens: tokens), provider: provider, logger: logger))
+            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()

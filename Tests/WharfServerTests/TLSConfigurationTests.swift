@@ -43,7 +43,11 @@ struct TLSConfigurationTests {
             ("http:\n  tls:\n    certificate: /c\n    key: /k\n    minimumtls: ssl3\n", "http.tls.minimumtls"),
             ("http:\n  tls:\n    certificate: /c\n    key: /k\n    clientcas: {a: b}\n", "http.tls.clientcas"),
             ("http:\n  http2:\n    disabled: maybe\n", "http.http2.disabled"),
-            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    letsencrypt:\n      email: a@b.c\n", "http.tls.letsencrypt.email"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    letsencrypt:\n      email: a@b.c\n", "http.tls.letsencrypt.hosts"),
+            ("http:\n  tls:\n    certificate: /c\n    key: /k\n    letsencrypt:\n      hosts: [a.example]\n", "http.tls.letsencrypt"),
+            ("http:\n  tls:\n    letsencrypt:\n      hosts: [a.example]\n      challenge: tls-alpn-01\n", "http.tls.letsencrypt.challenge"),
+            ("http:\n  tls:\n    letsencrypt:\n      hosts: [a.example]\n      keytype: dsa\n", "http.tls.letsencrypt.keytype"),
+            ("http:\n  tls:\n    letsencrypt:\n      hosts: [a.example]\n      eab:\n        kid: k\n", "http.tls.letsencrypt.eab"),
         ]
     )
     func badTLS(_ yaml: String, _ key: String) {

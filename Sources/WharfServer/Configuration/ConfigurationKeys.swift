@@ -14,7 +14,6 @@ enum KeyRule: Sendable {
 }
 
 enum ConfigurationKeys {
-    static let acmeMissing = "obtaining certificates with ACME is not available in this version; give http.tls.certificate and http.tls.key"
 
     static let root: [String: KeyRule] = [
         "version": .implemented,
@@ -67,10 +66,15 @@ enum ConfigurationKeys {
                 "ciphersuites": .ignored,
                 "letsencrypt": .section([
                     "httpaddr": .implemented,
-                    "cachefile": .unsupported(acmeMissing),
-                    "email": .unsupported(acmeMissing),
-                    "hosts": .unsupported(acmeMissing),
-                    "directoryurl": .unsupported(acmeMissing),
+                    "cachefile": .implemented,
+                    "email": .implemented,
+                    "hosts": .implemented,
+                    "directoryurl": .implemented,
+                    "challenge": .implemented,
+                    "cabundle": .implemented,
+                    "keytype": .implemented,
+                    "eab": .section(["kid": .implemented, "hmackey": .implemented]),
+                    "preferredchain": .implemented,
                 ]),
             ]),
         ]),

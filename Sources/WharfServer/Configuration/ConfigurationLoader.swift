@@ -165,7 +165,8 @@ public struct ConfigurationLoader: Sendable {
             let (host, port) = try Self.parseAddress(debug, key: "http.debug.addr", reader: reader)
             configuration.http.debugListener = .init(host: host, port: port)
         }
-        if let plain = try reader.string("http.tls.letsencrypt.httpaddr") {
+        let isACME = if case .acme = configuration.http.tls?.source { true } else { false }
+        if let plain = try reader.string("http.tls.letsencrypt.httpaddr") ?? (isACME ? ":80" : nil) {
             let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
             configuration.http.plainListener = .init(host: host, port: port)
             guard configuration.http.tls != nil else {
@@ -291,10 +292,18 @@ public struct ConfigurationLoader: Sendable {
         let certificate = try reader.string("http.tls.certificate")
         let key = try reader.string("http.tls.key")
         guard reader.value("http.tls") != nil else { return nil }
-        guard let certificate, let key, !certificate.isEmpty, !key.isEmpty else {
-            throw reader.error("http.tls", "give both http.tls.certificate and http.tls.key (PEM files)")
+        var settings: WharfConfiguration.TLSSettings
+        if let acme = try acmeSettings(reader) {
+            guard certificate == nil, key == nil else {
+                throw reader.error("http.tls.letsencrypt", "give either http.tls.certificate and key, or http.tls.letsencrypt.hosts, not both")
+            }
+            settings = .init(source: .acme(acme))
+        } else {
+            guard let certificate, let key, !certificate.isEmpty, !key.isEmpty else {
+                throw reader.error("http.tls", "give both http.tls.certificate and http.tls.key (PEM files), or http.tls.letsencrypt.hosts")
+            }
+            settings = .init(source: .files(certificate: certificate, key: key))
         }
-        var settings = WharfConfiguration.TLSSettings(source: .files(certificate: certificate, key: key))
         if let minimum = try reader.string("http.tls.minimumtls") {
             switch minimum.lowercased() {
             case "tls1.2": settings.minimumVersion = .tls12
@@ -304,6 +313,49 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         settings.clientCAs = try reader.strings("http.tls.clientcas") ?? []
+        return settings
+    }
+
+    /// `http.tls.letsencrypt.*`; `nil` when no hosts are given (the section may hold only httpaddr).
+    static func acmeSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ACMESettings? {
+        guard let hosts = try reader.strings("http.tls.letsencrypt.hosts") else {
+            for key in ["email", "directoryurl", "cachefile", "challenge", "keytype", "cabundle", "preferredchain", "eab"]
+            where reader.value("http.tls.letsencrypt.\(key)") != nil {
+                throw reader.error("http.tls.letsencrypt.hosts", "ACME needs the names to order a certificate for")
+            }
+            return nil
+        }
+        guard !hosts.isEmpty, hosts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.contains("/") }) else {
+            throw reader.error("http.tls.letsencrypt.hosts", "must list host names such as mirror.example.com")
+        }
+        var settings = WharfConfiguration.ACMESettings(hosts: hosts.map { $0.lowercased() })
+        if let url = try reader.string("http.tls.letsencrypt.directoryurl") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw reader.error("http.tls.letsencrypt.directoryurl", "must be the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory")
+            }
+            settings.directoryURL = url
+        }
+        settings.email = try reader.string("http.tls.letsencrypt.email")
+        if let folder = try reader.string("http.tls.letsencrypt.cachefile") { settings.stateFolder = folder }
+        if let challenge = try reader.string("http.tls.letsencrypt.challenge") {
+            guard ["http-01"].contains(challenge) else {
+                throw reader.error("http.tls.letsencrypt.challenge", "\"\(challenge)\" is not supported; http-01 is (dns-01 is not available yet)")
+            }
+            settings.challenge = challenge
+        }
+        settings.caBundle = try reader.string("http.tls.letsencrypt.cabundle")
+        if let keyType = try reader.string("http.tls.letsencrypt.keytype") {
+            guard ["ecdsa-p256", "ecdsa-p384", "rsa-2048", "rsa-4096"].contains(keyType) else {
+                throw reader.error("http.tls.letsencrypt.keytype", "\"\(keyType)\" is not one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-4096")
+            }
+            settings.keyType = keyType
+        }
+        settings.eabKeyID = try reader.string("http.tls.letsencrypt.eab.kid")
+        settings.eabHMACKey = try reader.string("http.tls.letsencrypt.eab.hmackey")
+        if (settings.eabKeyID == nil) != (settings.eabHMACKey == nil) {
+            throw reader.error("http.tls.letsencrypt.eab", "kid and hmackey go together")
+        }
+        settings.preferredChain = try reader.string("http.tls.letsencrypt.preferredchain")
         return settings
     }
 

@@ -30,6 +30,21 @@ public enum ConfigurationPrinter {
                     lines.append("    letsencrypt:")
                     lines.append("      httpaddr: \(quoted(plain.description))")
                 }
+            case .acme(let acme):
+                lines.append("  tls:")
+                lines.append("    minimumtls: \(tls.minimumVersion.rawValue)")
+                if !tls.clientCAs.isEmpty { lines.append("    clientcas: [\(tls.clientCAs.map(quoted).joined(separator: ", "))]") }
+                lines.append("    letsencrypt:")
+                lines.append("      hosts: [\(acme.hosts.map(quoted).joined(separator: ", "))]")
+                lines.append("      directoryurl: \(quoted(acme.directoryURL))")
+                if let email = acme.email { lines.append("      email: \(quoted(email))") }
+                lines.append("      cachefile: \(quoted(acme.stateFolder))")
+                lines.append("      challenge: \(acme.challenge)")
+                lines.append("      keytype: \(acme.keyType)")
+                if let bundle = acme.caBundle { lines.append("      cabundle: \(quoted(bundle))") }
+                if let chain = acme.preferredChain { lines.append("      preferredchain: \(quoted(chain))") }
+                if let kid = acme.eabKeyID { lines.append("      eab:\n        kid: \(quoted(kid))\n        hmackey: \"********\"") }
+                if let plain = configuration.http.plainListener { lines.append("      httpaddr: \(quoted(plain.description))") }
             case .localAuthority:
                 lines.append("  # tls: a certificate from Wharf's local CA in \(configuration.stateFolder)/")
             }

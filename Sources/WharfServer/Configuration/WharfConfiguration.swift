@@ -66,6 +66,8 @@ public struct WharfConfiguration: Sendable, Equatable {
             case files(certificate: String, key: String)
             /// A local CA Wharf creates in the state folder (the default with no configuration file).
             case localAuthority
+            /// Certificates Wharf obtains and renews itself from an ACME CA (`http.tls.letsencrypt`).
+            case acme(ACMESettings)
         }
 
         public var source: Source
@@ -101,6 +103,33 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var tagTTL: Duration = .seconds(60)
         /// Content unused for this long is removed (`proxy.ttl`); `nil` keeps it.
         public var ttl: Duration?
+    }
+
+    /// `http.tls.letsencrypt.*`: obtaining certificates with ACME.
+    public struct ACMESettings: Sendable, Equatable {
+        /// The names on the certificate (`hosts`).
+        public var hosts: [String]
+        /// `directoryurl`, Let's Encrypt production by default.
+        public var directoryURL = "https://acme-v02.api.letsencrypt.org/directory"
+        /// `email`, the account contact.
+        public var email: String?
+        /// `cachefile` (for Wharf a folder): account and certificates; `certs` by default.
+        public var stateFolder = "certs"
+        /// `challenge`: `http-01` (default) or `dns-01`.
+        public var challenge = "http-01"
+        /// `cabundle`: extra CAs to trust for the ACME server's own HTTPS.
+        public var caBundle: String?
+        /// `keytype`: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-4096`.
+        public var keyType = "ecdsa-p256"
+        /// `eab.kid` and `eab.hmackey`: external account binding (ZeroSSL and others).
+        public var eabKeyID: String?
+        public var eabHMACKey: String?
+        /// `preferredchain`: the issuer common name of the root to prefer among alternate chains.
+        public var preferredChain: String?
+
+        public init(hosts: [String]) {
+            self.hosts = hosts
+        }
     }
 
     /// `auth.htpasswd.*`

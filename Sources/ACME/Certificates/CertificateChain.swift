@@ -1,0 +1,67 @@
+import Foundation
+import SwiftASN1
+import X509
+
+/// A downloaded PEM chain (`application/pem-certificate-chain`): the leaf first, then its issuers.
+struct CertificateChain: Sendable {
+    /// The chain as the CA sent it.
+    let pem: String
+    /// The parsed certificates, leaf first.
+    let certificates: [Certificate]
+
+    /// Parses `pem`; `url` names the download in errors.
+    init(pem: String, url: String) throws(ACMEError) {
+        let documents: [PEMDocument]
+        do {
+            documents = try PEMDocument.parseMultiple(pemString: pem)
+        } catch {
+            throw .invalidCertificate(url, reason: "it is not PEM (\(error))")
+        }
+        var certificates: [Certificate] = []
+        for (index, document) in documents.enumerated() where document.discriminator == "CERTIFICATE" {
+            do {
+                certificates.append(try Certificate(derEncoded: document.derBytes))
+            } catch {
+                throw .invalidCertificate(url, reason: "certificate #\(index + 1) does not parse (\(error))")
+            }
+        }
+        guard !certificates.isEmpty else {
+            throw .invalidCertificate(url, reason: "it holds no CERTIFICATE block")
+        }
+        self.pem = pem
+        self.certificates = certificates
+    }
+
+    /// The end-entity certificate.
+    var leaf: Certificate { certificates[0] }
+
+    /// The issuer common name of the topmost certificate: the root the chain leads to, which
+    /// is what `preferredchain` names (`ISRG Root X1`).
+    var topIssuerCommonName: String? {
+        certificates.last.flatMap { Self.commonName(of: $0.issuer) }
+    }
+
+    /// The issuer common name of the leaf (the intermediate that signed it).
+    var leafIssuerCommonName: String? {
+        Self.commonName(of: leaf.issuer)
+    }
+
+    /// The serial of the leaf as upper-case hex without leading zero bytes (as `openssl x509 -serial` prints it).
+    var serial: String {
+        var bytes = Array(leaf.serialNumber.bytes)
+        while bytes.count > 1, bytes[0] == 0 {
+            bytes.removeFirst()
+        }
+        return bytes.map { String(format: "%02X", $0) }.joined()
+    }
+
+    /// The first common name in `name`.
+    static func commonName(of name: DistinguishedName) -> String? {
+        for relativeName in name {
+            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
+                return String(attribute.value)
+            }
+        }
+        return nil
+    }
+}

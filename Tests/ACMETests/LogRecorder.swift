@@ -1,0 +1,44 @@
+import Logging
+import Synchronization
+
+/// Collects log lines (message and metadata) so a test can read what the client said, and
+/// check what it did not say (keys, HMAC keys).
+final class LogRecorder: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    /// A logger writing here at every level.
+    var logger: Logger {
+        Logger(label: "acme-test") { _ in RecordingHandler(recorder: self) }
+    }
+
+    /// Every line so far, as `LEVEL message key=value ...`.
+    var messages: [String] {
+        lines.withLock { $0 }
+    }
+
+    /// Everything logged, as one text.
+    var text: String {
+        messages.joined(separator: "\n")
+    }
+
+    fileprivate func append(_ line: String) {
+        lines.withLock { $0.append(line) }
+    }
+}
+
+private struct RecordingHandler: LogHandler {
+    let recorder: LogRecorder
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        recorder.append("\(event.level) \(event.message) \(fields)")
+    }
+}
