@@ -154,7 +154,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Storage", "HtpasswdAuth",
+                "WharfServer", "Storage", "HtpasswdAuth", "ACME", "Certificates",
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

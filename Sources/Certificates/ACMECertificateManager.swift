@@ -62,7 +62,7 @@ public struct ACMECertificateManager: Service {
                 logger.info("next certificate renewal planned", metadata: ["in": "\(Int(wait)) s", "hosts": "\(order.hosts)"])
                 Gauge(label: "wharf_certificate_next_renewal_seconds").record(wait)
                 do {
-                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(wait)) }
+                    try await cancelWhenGracefulShutdown { try await waitUntilDueOrRequested(wait) }
                 } catch {
                     return
                 }
@@ -85,6 +85,24 @@ public struct ACMECertificateManager: Service {
                     logger.warning("the certificate is in the last tenth of its life and renewals are failing", metadata: ["notAfter": "\(current.notAfter)"])
                 }
                 try? await client.accountStore.recordFailure(name: order.name, hosts: order.hosts, directoryURL: client.directoryURL, message: "\(error)")
+            }
+        }
+    }
+
+    /// Sleeps `seconds`, looking every 2 s for a `wharf cert renew` request in the state folder.
+    private func waitUntilDueOrRequested(_ seconds: TimeInterval) async throws {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: min(.seconds(2), deadline - ContinuousClock.now))
+            switch RenewalRequest.take(in: client.accountStore.folder) {
+            case .force:
+                logger.notice("renewal requested with --force", metadata: ["hosts": "\(order.hosts)"])
+                return
+            case .ifDue:
+                if await nextAttemptDelay(failures: 0) <= 0 { return }
+                logger.notice("renewal requested, but the certificate is not due; keeping it", metadata: ["hosts": "\(order.hosts)"])
+            case nil:
+                continue
             }
         }
     }

@@ -64,6 +64,23 @@ struct ACMEServingTests {
         print("ACME HTTP-01: from wharf serve to the first handshake with the issued certificate: \(elapsed)")
         #expect(FileManager.default.fileExists(atPath: state + "/account.key"))
 
+        let status = try await Command.run(try WharfProcess.binaryPath(), ["cert", "status", "--config", wharf.configPath])
+        #expect(status.status == 0, "\(status.summary)")
+        #expect(status.stdout.contains("mirror.example.test, www.example.test"))
+        #expect(status.stdout.contains("days left:"))
+        #expect(status.stdout.contains("serial:       \(issued?.serial ?? "-")"), "\(status.stdout)")
+
+        let renew = try await Command.run(try WharfProcess.binaryPath(), ["cert", "renew", "--force", "--config", wharf.configPath])
+        #expect(renew.status == 0, "\(renew.summary)")
+        var renewed = issued
+        for _ in 0..<100 where renewed?.serial == issued?.serial {
+            try await Task.sleep(for: .milliseconds(100))
+            renewed = try await Self.served(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
+        }
+        #expect(renewed?.serial != issued?.serial, "wharf cert renew --force makes the server order a new certificate")
+        #expect(renewed?.verified == true)
+        issued = renewed
+
         let accounts = pebble.accountCount()
         let restarted = try await wharf.restarted()
         let afterRestart = try await Self.served(port: restarted.port, name: "mirror.example.test", rootPath: rootPath)

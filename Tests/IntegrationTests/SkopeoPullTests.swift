@@ -107,7 +107,7 @@ struct SkopeoPullTests {
         }
     }
 
-    @Test("a restart keeps the cache, and leftovers of interrupted downloads are removed")
+    @Test("a restart keeps blobs and tags, and leftovers of interrupted downloads are removed")
     func restartKeepsCache() async throws {
         let image = try ImageFactory.image(layerSizes: [150_000], seed: 7)
         try await PullFixture.with("restart", images: [("library/test", "v1", image)]) { fixture in
@@ -120,6 +120,9 @@ struct SkopeoPullTests {
             #expect(!FileManager.default.fileExists(atPath: leftover))
             let second = try await Skopeo.copy("docker://\(restarted.hostPort)/library/test@\(image.manifestDigest)", "dir:\(fixture.folder.file("b"))", arguments: ["--src-tls-verify=false"])
             #expect(second.status == 0, "\(second.summary)\n\(restarted.log())")
+            // The tag record survived too: with the upstream gone, the tag still resolves.
+            let byTag = try await Skopeo.copy("docker://\(restarted.hostPort)/library/test:v1", "dir:\(fixture.folder.file("c"))", arguments: ["--src-tls-verify=false"])
+            #expect(byTag.status == 0, "\(byTag.summary)\n\(restarted.log())")
             await restarted.stop()
         }
     }

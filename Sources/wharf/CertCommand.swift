@@ -1,0 +1,69 @@
+import ACME
+import ArgumentParser
+import Certificates
+import Foundation
+import WharfServer
+
+/// `wharf cert status` and `wharf cert renew`.
+struct CertCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cert",
+        abstract: "Certificates Wharf obtains with ACME.",
+        subcommands: [Status.self, Renew.self]
+    )
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print each certificate: names, issuer, validity, days left, next renewal, last error.")
+        @Option(name: .shortAndLong, help: "The configuration file Wharf serves with.") var config: String?
+
+        func run() async throws {
+            let acme = try acmeSettings(config)
+            let store = ACMEStateStore(folder: acme.stateFolder)
+            let name = ACMEStateStore.certificateName(for: acme.hosts)
+            let metadata = try? await store.loadMetadata(name: name)
+            print("certificate \(name)")
+            print("  names:        \(acme.hosts.joined(separator: ", "))")
+            print("  directory:    \(acme.directoryURL)")
+            guard let stored = try? await store.loadCertificate(name: name),
+                let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM, now: stored.metadata.notBefore ?? Date())
+            else {
+                print("  state:        none issued yet (a temporary self-signed certificate serves)")
+                if let error = metadata?.lastError { print("  last error:   \(error) (\(metadata?.lastErrorAt.map { "\($0)" } ?? "?"))") }
+                return
+            }
+            let left = pair.notAfter.timeIntervalSinceNow / 86400
+            let renewal = RenewalPolicy().renewalTime(notBefore: pair.notBefore, notAfter: pair.notAfter, random: 0)
+            print("  issuer:       \(pair.issuerCommonName ?? "?")")
+            print("  serial:       \(pair.serialNumberHex)")
+            print("  not before:   \(pair.notBefore)")
+            print("  not after:    \(pair.notAfter)")
+            print("  days left:    \(String(format: "%.1f", left))")
+            print("  next renewal: \(renewal) (plus up to 10 minutes of jitter)")
+            if let error = metadata?.lastError { print("  last error:   \(error) (\(metadata?.lastErrorAt.map { "\($0)" } ?? "?"))") }
+        }
+    }
+
+    struct Renew: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ask the running server to renew now (with --force even when not due); it looks within 2 seconds."
+        )
+        @Option(name: .shortAndLong, help: "The configuration file Wharf serves with.") var config: String?
+        @Flag(help: "Renew even if the certificate is not due.") var force = false
+
+        func run() async throws {
+            let acme = try acmeSettings(config)
+            try RenewalRequest.file(force ? .force : .ifDue, in: acme.stateFolder)
+            print("renewal requested in \(RenewalRequest.path(in: acme.stateFolder)); the server's log shows the result")
+        }
+    }
+}
+
+/// The ACME settings of a configuration, or exit 2 when it has none.
+private func acmeSettings(_ path: String?) throws -> WharfConfiguration.ACMESettings {
+    let loaded = try loadConfiguration(path)
+    guard case .acme(let acme) = loaded.configuration.http.tls?.source else {
+        FileHandle.standardError.write(Data("wharf: this configuration obtains no certificates with ACME (http.tls.letsencrypt.hosts)\n".utf8))
+        throw ExitCode(2)
+    }
+    return acme
+}
