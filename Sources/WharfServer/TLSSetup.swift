@@ -1,5 +1,6 @@
 import ACME
 import Certificates
+import DNS
 import Foundation
 import Logging
 import NIOSSL
@@ -41,7 +42,18 @@ struct TLSSetup {
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
-            services.append(ACMECertificateManager(order: order, client: client, solver: HTTP01Solver(tokens: tokens), provider: provider, logger: logger))
+            let solver: any ChallengeSolver
+            do {
+                switch acme.dns?.provider {
+                case nil: solver = HTTP01Solver(tokens: tokens)
+                case .rfc2136(let settings): solver = try RFC2136Solver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
+                case .webhook(let settings): solver = try WebhookSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
+                case .exec(let settings): solver = try ExecSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
+                }
+            } catch {
+                throw ConfigurationError(source: "configuration", key: "http.tls.letsencrypt.dns", "\(error)")
+            }
+            services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
             logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)

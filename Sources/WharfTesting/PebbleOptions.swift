@@ -22,6 +22,8 @@ public struct PebbleOptions: Sendable {
     public var externalAccountMACKeys: [String: String] = [:]
     /// More environment variables for the pebble process.
     public var environment: [String: String] = [:]
+    /// Where Pebble resolves names (`-dnsserver`); its own pebble-challtestsrv when `nil`.
+    public var dnsServer: String?
 
     /// Options with Pebble's defaults except `PEBBLE_VA_NOSLEEP=1`.
     public init(httpPort: Int) {

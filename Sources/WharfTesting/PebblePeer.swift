@@ -57,7 +57,7 @@ public final class PebblePeer: Sendable {
             try writeConfig(to: configPath, port: port, managementPort: managementPort, certificate: listener, options: options)
             let process = try PeerProcess(
                 executable,
-                ["-config", configPath, "-dnsserver", "127.0.0.1:\(dns.dnsPort)"],
+                ["-config", configPath, "-dnsserver", options.dnsServer ?? "127.0.0.1:\(dns.dnsPort)"],
                 environment: options.processEnvironment,
                 in: folder,
                 name: name
@@ -65,6 +65,11 @@ public final class PebblePeer: Sendable {
             do {
                 try await process.waitForPort(port)
                 try await process.waitForPort(managementPort)
+                // Another test's process may hold a port Pebble failed to bind: make sure the
+                // listeners answer with the certificate made for this Pebble.
+                try await waitUntilServing(process: process, urls: [
+                    "https://127.0.0.1:\(port)/dir", "https://127.0.0.1:\(managementPort)/roots/0",
+                ], caBundlePath: listenerCA.certificatePath)
                 return PebblePeer(
                     port: port, managementPort: managementPort, caBundlePath: listenerCA.certificatePath,
                     options: options, dns: dns, configPath: configPath, process: process
@@ -119,6 +124,23 @@ public final class PebblePeer: Sendable {
             throw TestSupportError("GET \(managementURL)\(path) failed: \(result.stderr)")
         }
         return result.stdout
+    }
+
+    private static func waitUntilServing(process: PeerProcess, urls: [String], caBundlePath: String) async throws {
+        let curl = try Command.locate("curl", debianPackage: "curl")
+        let deadline = ContinuousClock.now + .seconds(30)
+        for url in urls {
+            while true {
+                let result = try await Command.run(curl, ["-sS", "--fail", "-o", "/dev/null", "--cacert", caBundlePath, url])
+                if result.succeeded, process.isRunning {
+                    break
+                }
+                guard process.isRunning, ContinuousClock.now < deadline else {
+                    throw TestSupportError("pebble does not serve \(url): \(result.stderr)\nLog tail:\n\(process.logTail())")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 
     private static func writeConfig(to path: String, port: Int, managementPort: Int, certificate: TestCertificateAuthority.Leaf, options: PebbleOptions) throws {

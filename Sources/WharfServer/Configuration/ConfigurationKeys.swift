@@ -75,6 +75,18 @@ enum ConfigurationKeys {
                     "keytype": .implemented,
                     "eab": .section(["kid": .implemented, "hmackey": .implemented]),
                     "preferredchain": .implemented,
+                    "dns": .section([
+                        "provider": .implemented,
+                        "propagationtimeout": .implemented,
+                        "pollinginterval": .implemented,
+                        "resolvers": .implemented,
+                        "rfc2136": .section([
+                            "nameserver": .implemented, "tsigkey": .implemented, "tsigalgorithm": .implemented,
+                            "tsigsecret": .implemented, "tsigsecretfile": .implemented, "zone": .implemented, "ttl": .implemented,
+                        ]),
+                        "webhook": .section(["url": .implemented, "username": .implemented, "password": .implemented, "mode": .implemented]),
+                        "exec": .section(["command": .implemented, "mode": .implemented, "timeout": .implemented]),
+                    ]),
                 ]),
             ]),
         ]),

@@ -1,3 +1,4 @@
+import DNS
 import Foundation
 import Logging
 
@@ -45,6 +46,34 @@ public enum ConfigurationPrinter {
                 if let chain = acme.preferredChain { lines.append("      preferredchain: \(quoted(chain))") }
                 if let kid = acme.eabKeyID { lines.append("      eab:\n        kid: \(quoted(kid))\n        hmackey: \"********\"") }
                 if let plain = configuration.http.plainListener { lines.append("      httpaddr: \(quoted(plain.description))") }
+                if let dns = acme.dns {
+                    lines.append("      dns:")
+                    switch dns.provider {
+                    case .rfc2136(let settings):
+                        lines.append("        provider: rfc2136")
+                        lines.append("        rfc2136:")
+                        lines.append("          nameserver: \(quoted(settings.nameserver))")
+                        if let key = settings.tsigKey { lines.append("          tsigkey: \(quoted(key))") }
+                        if let algorithm = settings.tsigAlgorithm { lines.append("          tsigalgorithm: \(quoted(algorithm))") }
+                        if settings.tsigSecret != nil { lines.append("          tsigsecret: \"********\"") }
+                        if let file = settings.tsigSecretFile { lines.append("          tsigsecretfile: \(quoted(file))") }
+                        if let zone = settings.zone { lines.append("          zone: \(quoted(zone))") }
+                        lines.append("          ttl: \(settings.ttl)")
+                    case .webhook(let settings):
+                        lines.append("        provider: webhook")
+                        lines.append("        webhook:")
+                        lines.append("          url: \(quoted(settings.url))")
+                        if let username = settings.username { lines.append("          username: \(quoted(username))") }
+                        if settings.password != nil { lines.append("          password: \"********\"") }
+                    case .exec(let settings):
+                        lines.append("        provider: exec")
+                        lines.append("        exec:")
+                        lines.append("          command: \(quoted(settings.command))")
+                        lines.append("          timeout: \(seconds(settings.timeout))")
+                    }
+                    lines.append("        propagationtimeout: \(seconds(dns.propagation.timeout))")
+                    lines.append("        pollinginterval: \(seconds(dns.propagation.pollingInterval))")
+                }
             case .localAuthority:
                 lines.append("  # tls: a certificate from Wharf's local CA in \(configuration.stateFolder)/")
             }

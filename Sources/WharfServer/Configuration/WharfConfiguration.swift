@@ -1,3 +1,4 @@
+import DNS
 import Logging
 
 /// Wharf's effective configuration, after the file, the environment and defaults.
@@ -126,9 +127,28 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var eabHMACKey: String?
         /// `preferredchain`: the issuer common name of the root to prefer among alternate chains.
         public var preferredChain: String?
+        /// `dns`: the DNS-01 provider, when `challenge` is `dns-01`.
+        public var dns: DNSChallengeSettings?
 
         public init(hosts: [String]) {
             self.hosts = hosts
+        }
+    }
+
+    /// `http.tls.letsencrypt.dns.*`
+    public struct DNSChallengeSettings: Sendable, Equatable {
+        public enum Provider: Sendable, Equatable {
+            case rfc2136(RFC2136Settings)
+            case webhook(WebhookSettings)
+            case exec(ExecSettings)
+        }
+
+        public var provider: Provider
+        public var propagation: PropagationSettings
+
+        public init(provider: Provider, propagation: PropagationSettings) {
+            self.provider = provider
+            self.propagation = propagation
         }
     }
 

@@ -1,1 +1,0 @@
-// The DNS module: DNS-01 providers; see ../shared/ARCHITECTURE.md.

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The address in an A (4 bytes) or AAAA (16 bytes) record.
+public struct DNSAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The address bytes in network order.
+    public let bytes: [UInt8]
+
+    /// Creates an address from 4 (IPv4) or 16 (IPv6) bytes.
+    ///
+    /// - Throws: ``DNSError`` when `bytes` has another length.
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count == 4 || bytes.count == 16 else {
+            throw DNSError.unencodable("an address is 4 (A) or 16 (AAAA) bytes, not \(bytes.count)")
+        }
+        self.bytes = bytes
+    }
+
+    /// Parses `192.0.2.1` or `2001:db8::1`.
+    ///
+    /// - Throws: ``DNSError`` when `text` is neither.
+    public init(parsing text: String) throws {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET, text, &buffer) == 1 {
+            self.bytes = Array(buffer.prefix(4))
+            return
+        }
+        if inet_pton(AF_INET6, text, &buffer) == 1 {
+            self.bytes = buffer
+            return
+        }
+        throw DNSError.unencodable("\(String(reflecting: text)) is not an IPv4 or IPv6 address")
+    }
+
+    /// Whether this is an IPv4 address.
+    public var isIPv4: Bool { bytes.count == 4 }
+
+    /// The usual text form: `127.0.0.1`, `::1`.
+    public var description: String {
+        let family = isIPv4 ? AF_INET : AF_INET6
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let converted = bytes.withUnsafeBytes { raw in
+            inet_ntop(family, raw.baseAddress, &text, socklen_t(text.count))
+        }
+        guard converted != nil else { return bytes.map(String.init).joined(separator: ".") }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
