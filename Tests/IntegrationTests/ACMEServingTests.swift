@@ -18,6 +18,16 @@ struct ACMEServingTests {
         return (issuer, serial, handshake.stdout.contains("Verify return code: 0 (ok)"))
     }
 
+    /// Polls until Wharf serves a certificate for `name` that verifies against `rootPath` (up to `attempts` × 100 ms).
+    static func waitForVerified(port: Int, name: String, rootPath: String, attempts: Int = 300) async throws -> (issuer: String, serial: String, verified: Bool)? {
+        var served: (issuer: String, serial: String, verified: Bool)?
+        for _ in 0..<attempts where served?.verified != true {
+            try await Task.sleep(for: .milliseconds(100))
+            served = try await Self.served(port: port, name: name, rootPath: rootPath)
+        }
+        return served
+    }
+
     static func config(port: Int, plainPort: Int, pebble: PebblePeer, state: String) -> String {
         """
           tls:
@@ -52,12 +62,7 @@ struct ACMEServingTests {
         #expect(try await Self.served(port: wharf.port, name: "mirror.example.test", rootPath: nil) != nil)
         let rootPath = folder.file("pebble-root.pem")
         try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
-        var issued: (issuer: String, serial: String, verified: Bool)?
-        for _ in 0..<150 {
-            issued = try await Self.served(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
-            if issued?.verified == true { break }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        var issued = try await Self.waitForVerified(port: wharf.port, name: "mirror.example.test", rootPath: rootPath, attempts: 150)
         let elapsed = ContinuousClock.now - started
         #expect(issued?.verified == true, "the served chain verifies against Pebble's root\n\(wharf.log().suffix(3000))")
         #expect(try await Self.served(port: wharf.port, name: "www.example.test", rootPath: rootPath)?.verified == true)

@@ -39,11 +39,7 @@ struct DNSChallengeTests {
         )
         let rootPath = folder.file("root.pem")
         try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
-        var issued: (issuer: String, serial: String, verified: Bool)?
-        for _ in 0..<300 where issued?.verified != true {
-            try await Task.sleep(for: .milliseconds(100))
-            issued = try await ACMEServingTests.served(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
-        }
+        let issued = try await ACMEServingTests.waitForVerified(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
         let elapsed = ContinuousClock.now - started
         #expect(issued?.verified == true, "\(wharf.log().suffix(3000))")
         #expect(try await ACMEServingTests.served(port: wharf.port, name: "anything.example.test", rootPath: rootPath)?.verified == true, "the wildcard covers other names")
@@ -99,11 +95,7 @@ struct DNSChallengeTests {
         )
         let rootPath = folder.file("root.pem")
         try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
-        var issued: (issuer: String, serial: String, verified: Bool)?
-        for _ in 0..<300 where issued?.verified != true {
-            try await Task.sleep(for: .milliseconds(100))
-            issued = try await ACMEServingTests.served(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
-        }
+        let issued = try await ACMEServingTests.waitForVerified(port: wharf.port, name: "mirror.example.test", rootPath: rootPath)
         #expect(issued?.verified == true, "\(wharf.log().suffix(3000))")
         let calls = (try? String(contentsOfFile: record, encoding: .utf8)) ?? ""
         #expect(calls.contains("present _acme-challenge.mirror.example.test. mirror.example.test"), "\(calls)")
