@@ -6,8 +6,8 @@ import WharfTesting
 
 @Suite("Watching the htpasswd file")
 struct WatcherTests {
-    /// Polls `condition` every 20 ms for up to `limit`.
-    private func eventually(within limit: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+    /// Polls `condition` every 20 ms for up to `limit` (generous: the whole suite shares two cores).
+    private func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if condition() { return true }
