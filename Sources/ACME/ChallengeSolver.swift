@@ -25,6 +25,7 @@ public struct ChallengeProof: Sendable, Hashable {
     /// `token.thumbprint` (RFC 8555 §8.1).
     public let keyAuthorization: String
 
+    /// Creates the proof for one challenge.
     public init(domain: String, isWildcard: Bool, token: String, keyAuthorization: String) {
         self.domain = domain
         self.isWildcard = isWildcard

@@ -5,6 +5,7 @@ import Synchronization
 public final class HTTP01TokenTable: Sendable {
     private let entries = Mutex<[String: String]>([:])
 
+    /// An empty table.
     public init() {}
 
     /// Publishes `keyAuthorization` under `token` until ``remove(_:)``.

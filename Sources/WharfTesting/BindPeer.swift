@@ -42,7 +42,14 @@ public final class BindPeer: Sendable {
     /// An updatable zone whose NS name does not resolve.
     public static let hiddenZone = "hidden.test"
 
-    private init(port: Int, folder: TemporaryFolder, key: (name: String, algorithm: String, secret: String), keyFile: String, process: PeerProcess, dig: String) {
+    private init(
+        port: Int,
+        folder: TemporaryFolder,
+        key: (name: String, algorithm: String, secret: String),
+        keyFile: String,
+        process: PeerProcess,
+        dig: String
+    ) {
         self.port = port
         self.folder = folder
         keyName = key.name
@@ -77,8 +84,17 @@ public final class BindPeer: Sendable {
         var lastFailure = ""
         for _ in 0..<5 {
             let port = try FreePort.make()
-            try configuration(folder: folder, port: port).write(toFile: folder.file("named.conf"), atomically: true, encoding: .utf8)
-            let process = try PeerProcess(named, ["-c", folder.file("named.conf"), "-u", "root", "-g"], in: folder, name: "named")
+            try configuration(folder: folder, port: port).write(
+                toFile: folder.file("named.conf"),
+                atomically: true,
+                encoding: .utf8
+            )
+            let process = try PeerProcess(
+                named,
+                ["-c", folder.file("named.conf"), "-u", "root", "-g"],
+                in: folder,
+                name: "named"
+            )
             do {
                 try await process.waitForLog(containing: "all zones loaded", timeout: .seconds(30))
                 try await process.waitForPort(port, timeout: .seconds(10))
@@ -163,9 +179,9 @@ public final class BindPeer: Sendable {
     private static func writeZones(in folder: TemporaryFolder) throws {
         let zones = [
             zone: """
-                _acme-challenge.delegate IN CNAME delegate.\(delegatedZone).
-                mirror IN A 127.0.0.1
-                """,
+            _acme-challenge.delegate IN CNAME delegate.\(delegatedZone).
+            mirror IN A 127.0.0.1
+            """,
             delegatedZone: "",
             lockedZone: "mirror IN A 127.0.0.1",
         ]

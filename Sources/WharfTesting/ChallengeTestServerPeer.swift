@@ -35,7 +35,14 @@ public final class ChallengeTestServerPeer: Sendable {
             do {
                 try await process.waitForPort(managementPort)
                 try await process.waitForPort(dnsPort)
-                return ChallengeTestServerPeer(dnsPort: dnsPort, managementPort: managementPort, process: process)
+                let peer = ChallengeTestServerPeer(dnsPort: dnsPort, managementPort: managementPort, process: process)
+                // Only pebble-challtestsrv answers its management API; a bind failure ends it.
+                try await peer.clearTXT(host: "ready.invalid")
+                try await Task.sleep(for: .milliseconds(50))
+                guard process.isRunning else {
+                    throw TestSupportError("pebble-challtestsrv exited after starting:\n\(process.logTail())")
+                }
+                return peer
             } catch {
                 let lostPort = process.log().contains("address already in use")
                 await process.stop()

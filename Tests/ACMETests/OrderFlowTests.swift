@@ -22,7 +22,7 @@ struct OrderFlowTests {
         #expect(flow.handle(.challengesPresented) == .respondToChallenges(["https://ca.test/chall/www.example.test/http-01"]))
 
         // Polls back off from 150 ms while the CA validates.
-        #expect(flow.handle(.challengesResponded) == .fetchAuthorizations(["a2"], after: .milliseconds(150)))
+        #expect(flow.handle(.challengesResponded(settled: false)) == .fetchAuthorizations(["a2"], after: .milliseconds(150)))
         let stillPending = flow.handle(.authorizationsFetched(["a2": F.authorization(F.www, .pending, token: "t2", challengeStatus: .processing)], retryAfter: nil))
         #expect(stillPending == .fetchAuthorizations(["a2"], after: .milliseconds(240)))
 
@@ -38,6 +38,16 @@ struct OrderFlowTests {
         #expect(flow.orderURL == F.orderURL)
     }
 
+    @Test("when the challenge answers already show a decision, the authorizations are fetched at once")
+    func settledChallenges() {
+        var flow = makeFlow(F.request([F.mirror]))
+        _ = flow.start()
+        _ = flow.handle(.orderCreated(url: F.orderURL, order: F.order(.pending, authorizations: ["a1"]), retryAfter: nil))
+        _ = flow.handle(.authorizationsFetched(["a1": F.authorization(F.mirror, .pending, token: "t1")], retryAfter: nil))
+        _ = flow.handle(.challengesPresented)
+        #expect(flow.handle(.challengesResponded(settled: true)) == .fetchAuthorizations(["a1"], after: .zero))
+    }
+
     @Test("an invalid authorization deactivates the unfinished ones, removes the proofs and names the host")
     func invalidAuthorization() throws {
         var flow = makeFlow()
@@ -49,7 +59,7 @@ struct OrderFlowTests {
         ], retryAfter: nil))
         #expect(present == .presentChallenges([F.pending(F.mirror, authorization: "a1", token: "t1"), F.pending(F.www, authorization: "a2", token: "t2")]))
         _ = flow.handle(.challengesPresented)
-        _ = flow.handle(.challengesResponded)
+        _ = flow.handle(.challengesResponded(settled: false))
 
         let refused = ACMEProblem(type: "urn:ietf:params:acme:error:connection", detail: "127.0.0.1: Connection refused", status: 400)
         let action = flow.handle(.authorizationsFetched([
@@ -115,7 +125,7 @@ struct OrderFlowTests {
         _ = flow.handle(.orderCreated(url: F.orderURL, order: F.order(.pending, authorizations: ["a1"]), retryAfter: nil))
         _ = flow.handle(.authorizationsFetched(["a1": F.authorization(F.mirror, .pending, token: "t1")], retryAfter: nil))
         _ = flow.handle(.challengesPresented)
-        _ = flow.handle(.challengesResponded)
+        _ = flow.handle(.challengesResponded(settled: false))
         let action = flow.handle(.authorizationsFetched(["a1": F.authorization(F.mirror, .pending, token: "t1", challengeStatus: .processing)], retryAfter: .seconds(4)))
         #expect(action == .fetchAuthorizations(["a1"], after: .seconds(4)))
     }

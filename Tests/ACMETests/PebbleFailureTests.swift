@@ -25,6 +25,19 @@ struct PebbleFailureTests {
         }
     }
 
+    @Test("a solver that cannot publish: the error names the host, the pending authorization is deactivated")
+    func solverFails() async throws {
+        try await PebbleFixture.with({ $0.authorizationReusePercent = 0 }) { fixture in
+            let error = await #expect(throws: ACMEError.self) {
+                try await fixture.client().obtainCertificate(hosts: ["mirror.example.test"], solver: FailingSolver())
+            }
+            #expect(error?.kind == .solverFailed)
+            #expect(error?.identifier == "mirror.example.test")
+            #expect(error?.description.contains("the webhook answered 500") == true)
+            #expect(fixture.logs.messages.contains { $0.contains("deactivated an authorization") }, "\(fixture.logs.text)")
+        }
+    }
+
     @Test("one of two names failing fails the order and names that name")
     func oneNameFails() async throws {
         try await PebbleFixture.with { fixture in
@@ -44,12 +57,13 @@ struct PebbleFailureTests {
         let folder = try TemporaryFolder(prefix: "acme-unreachable")
         defer { folder.remove() }
         let port = try FreePort.make()
-        let client = ACMEClient(directoryURL: "https://127.0.0.1:\(port)/dir", accountStore: ACMEStateStore(folder: folder.path))
+        let client = ACMEClient(directoryURL: "https://127.0.0.1:\(port)/dir", accountStore: ACMEStateStore(folder: folder.path), logger: LogRecorder().logger)
         let error = await #expect(throws: ACMEError.self) {
             try await client.obtainCertificate(hosts: ["mirror.example.test"], solver: HTTP01Solver(tokens: HTTP01TokenTable()))
         }
         #expect(error?.kind == .network)
         #expect(error?.description.contains("127.0.0.1:\(port)/dir") == true)
+        print("unreachable CA: \(error.map(String.init(describing:)) ?? "")")
     }
 
     @Test("a CA whose certificate is not trusted fails the TLS handshake with advice about the CA bundle")
@@ -59,6 +73,22 @@ struct PebbleFailureTests {
             let error = await #expect(throws: ACMEError.self) { try await client.directory() }
             #expect(error?.kind == .network)
             #expect(error?.description.contains("CA bundle") == true)
+            print("untrusted CA: \(error.map(String.init(describing:)) ?? "")")
         }
     }
+}
+
+/// A solver whose publishing always fails, as a DNS webhook returning 500 would.
+private struct FailingSolver: ChallengeSolver {
+    struct WebhookError: Error, CustomStringConvertible {
+        var description: String { "the webhook answered 500" }
+    }
+
+    var challengeType: String { "http-01" }
+
+    func present(_ challenge: ChallengeProof) async throws {
+        throw WebhookError()
+    }
+
+    func cleanup(_ challenge: ChallengeProof) async throws {}
 }

@@ -21,6 +21,14 @@ struct PebbleIssuanceTests {
             // Nothing secret reaches the log, not even at trace level.
             #expect(!fixture.logs.text.contains("PRIVATE KEY"))
             print("ACME issuance for two names against Pebble took \(took)")
+
+            let name = ACMEStateStore.certificateName(for: hosts)
+            try await fixture.store.saveCertificate(certificate, name: name, directoryURL: fixture.pebble.directoryURL, keyType: .ecdsaP256)
+            let stored = try #require(try await fixture.store.loadCertificate(name: name))
+            #expect(stored.chainPEM == certificate.chainPEM)
+            #expect(stored.metadata.serial == certificate.serial)
+            #expect(stored.metadata.notAfter == certificate.notAfter)
+            #expect(stored.metadata.issuer?.hasPrefix("Pebble Intermediate CA") == true)
         }
     }
 

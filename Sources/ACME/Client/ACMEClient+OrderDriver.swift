@@ -27,17 +27,22 @@ extension ACMEClient {
                     published += pending.map(\.proof)
                     event = await present(pending, solver: order.solver)
                 case .respondToChallenges(let urls):
+                    var settled = true
                     for url in urls {
-                        _ = try await connection.post(url, payload: try ACMEJSON.encode(EmptyObject()), signer: account.signer, action: "the challenge response")
+                        let response = try await connection.post(url, payload: try ACMEJSON.encode(EmptyObject()), signer: account.signer, action: "the challenge response")
+                        let status = (try? response.decode(ACMEChallenge.self, action: "the challenge response"))?.status
+                        settled = settled && (status == .valid || status == .invalid)
                     }
-                    event = .challengesResponded
+                    event = .challengesResponded(settled: settled)
                 case .cleanUpChallenges(let proofs):
                     await cleanUp(proofs, solver: order.solver)
                     published.removeAll { proofs.contains($0) }
                     event = .challengesCleanedUp
                 case .fetchOrder(let delay):
                     try await wait(delay, order: order, stage: "the issuance for \(order.names)")
-                    guard let url = flow.orderURL else { preconditionFailure("the flow polls the order only after creating it") }
+                    guard let url = flow.orderURL else {
+                        throw ACMEError.unexpectedResponse(directory.newOrder, action: "newOrder", reason: "no order URL to poll")
+                    }
                     let response = try await connection.postAsGet(url, signer: account.signer, action: "the order poll")
                     event = .orderFetched(try response.decode(ACMEOrder.self, action: "the order poll"), retryAfter: response.retryAfter)
                 case .finalize(let url):
@@ -128,7 +133,8 @@ extension ACMEClient {
     private func wait(_ delay: Duration, order: OrderParameters, stage: String) async throws {
         let now = ContinuousClock.now
         guard now + delay <= order.deadline else {
-            throw ACMEError.timedOut(stage, limit: timeout, retryAfter: delay > .seconds(5) ? delay : nil)
+            // Only the CA's Retry-After makes a delay longer than the backoff's cap: report it.
+            throw ACMEError.timedOut(stage, limit: timeout, retryAfter: delay > PollBackoff().maximum ? delay : nil)
         }
         if delay > .zero {
             try await Task.sleep(for: delay)

@@ -20,6 +20,9 @@ extension ACMEError {
         public static let network = Self("network")
         /// The server answered with something that is not ACME (HTML, bad JSON, missing headers).
         public static let invalidResponse = Self("invalidResponse")
+        /// The server answered 429 or 5xx without a problem document (maintenance, overload);
+        /// see ``ACMEError/retryAfter``.
+        public static let unavailable = Self("unavailable")
         /// The CA refused a request with a problem document, or marked the order invalid.
         public static let rejected = Self("rejected")
         /// The CA's rate limit was hit; see ``ACMEError/retryAfter``.

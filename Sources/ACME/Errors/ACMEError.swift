@@ -41,7 +41,8 @@ public struct ACMEError: Error, CustomStringConvertible, Sendable {
         case .invalidConfiguration: .invalidConfiguration
         case .invalidAccountKey, .storage: .storage
         case .transport: .network
-        case .unexpectedResponse, .httpStatus: .invalidResponse
+        case .unexpectedResponse: .invalidResponse
+        case .httpStatus(_, _, let status, _, _): status == 429 || status >= 500 ? .unavailable : .invalidResponse
         case .server(_, _, let problem, _):
             switch problem.shortType {
             case "rateLimited": .rateLimited
@@ -111,8 +112,11 @@ public struct ACMEError: Error, CustomStringConvertible, Sendable {
             }
             return text + Self.retryText(retryAfter)
         case .httpStatus(let url, let action, let status, let body, let retryAfter):
-            let excerpt = body.isEmpty ? "" : ": \(body)"
-            return "the ACME server answered HTTP \(status) to \(action) (\(url)) without a problem document\(excerpt)"
+            let excerpt = body.isEmpty ? "" : " (\(body))"
+            let advice = status == 429 || status >= 500
+                ? "the CA is overloaded or down for maintenance: try again later"
+                : "check the directory URL"
+            return "the ACME server answered HTTP \(status) to \(action) (\(url)) without a problem document\(excerpt); \(advice)"
                 + Self.retryText(retryAfter)
         case .noMatchingChallenge(let identifier, let wildcard, let solverType, let offered):
             let hint = wildcard

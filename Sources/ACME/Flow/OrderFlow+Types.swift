@@ -9,8 +9,9 @@ extension OrderFlow {
         case challengesPresented
         /// Publishing a proof failed; the flow gives up on the order.
         case presentationFailed(identifier: String, challengeType: String, reason: String)
-        /// The CA was told to validate every challenge of ``Action/respondToChallenges(_:)``.
-        case challengesResponded
+        /// The CA was told to validate every challenge of ``Action/respondToChallenges(_:)``;
+        /// `settled` when every answer already showed the challenge valid or invalid.
+        case challengesResponded(settled: Bool)
         /// Every proof of ``Action/cleanUpChallenges(_:)`` was removed.
         case challengesCleanedUp
         /// The order as fetched, or as the finalize request answered it.

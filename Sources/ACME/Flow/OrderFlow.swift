@@ -59,8 +59,9 @@ struct OrderFlow: Sendable {
             return urls.isEmpty ? pollAuthorizations(retryAfter: nil) : .respondToChallenges(urls)
         case .presentationFailed(let identifier, let challengeType, let reason):
             return fail(.solverFailed(identifier, challengeType: challengeType, reason: reason))
-        case .challengesResponded:
-            return pollAuthorizations(retryAfter: nil)
+        case .challengesResponded(let settled):
+            // A fast CA may have decided before answering: then look at once.
+            return settled ? .fetchAuthorizations(undecidedAuthorizations, after: .zero) : pollAuthorizations(retryAfter: nil)
         case .challengesCleanedUp:
             for index in authorizations.indices where authorizations[index].challenge != nil {
                 authorizations[index].cleanedUp = true
@@ -161,8 +162,11 @@ struct OrderFlow: Sendable {
     }
 
     private mutating func pollAuthorizations(retryAfter: Duration?) -> Action {
-        let undecided = authorizations.filter { $0.status != .valid }.map(\.url)
-        return .fetchAuthorizations(undecided, after: backoff.next(retryAfter: retryAfter))
+        .fetchAuthorizations(undecidedAuthorizations, after: backoff.next(retryAfter: retryAfter))
+    }
+
+    private var undecidedAuthorizations: [String] {
+        authorizations.filter { $0.status != .valid }.map(\.url)
     }
 
     /// Gives up with `error`: every authorization not valid is deactivated, every proof removed.

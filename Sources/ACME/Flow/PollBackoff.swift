@@ -2,11 +2,11 @@
 /// short at first (a fast CA answers within a few hundred milliseconds), growing, capped.
 struct PollBackoff: Sendable, Hashable {
     /// The first delay.
-    var initial: Duration = .milliseconds(150)
+    let initial: Duration
     /// Each delay is the previous one times this.
-    var factor: Double = 1.6
+    let factor: Double
     /// No delay is longer.
-    var maximum: Duration = .seconds(3)
+    let maximum: Duration
 
     private var attempts = 0
 

@@ -34,6 +34,7 @@ public struct ACMEProblem: Decodable, Sendable, Hashable, CustomStringConvertibl
         self.subproblems = subproblems
     }
 
+    /// Decodes a problem document; a missing `type` means `about:blank` (RFC 7807 §4.2).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         type = try container.decodeIfPresent(String.self, forKey: .type) ?? "about:blank"

@@ -8,19 +8,16 @@ enum LinkHeader {
         headers["Link"].flatMap { targets(rel: relation, in: $0) }
     }
 
-    /// The targets with relation `relation` in one field value (which may list several links).
+    /// The targets with relation `relation` in one field value, which may list several
+    /// comma-separated links (`<a>;rel="alternate", <b>;rel="alternate"`).
     static func targets(rel relation: String, in value: String) -> [String] {
         var found: [String] = []
         var rest = Substring(value)
         while let open = rest.firstIndex(of: "<"), let close = rest[open...].firstIndex(of: ">") {
             let target = String(rest[rest.index(after: open)..<close])
-            // Parameters run to the next link, which starts at a "<" after a comma.
-            var end = rest.endIndex
-            if let comma = rest[close...].firstIndex(of: ","), let next = rest[comma...].firstIndex(of: "<") {
-                end = next
-            }
-            let parameters = rest[rest.index(after: close)..<end]
-            if relations(in: parameters).contains(relation) {
+            // This link's parameters end where the next link's "<" begins.
+            let end = rest[close...].firstIndex(of: "<") ?? rest.endIndex
+            if relations(in: rest[rest.index(after: close)..<end]).contains(relation.lowercased()) {
                 found.append(target)
             }
             rest = rest[end...]
@@ -28,30 +25,14 @@ enum LinkHeader {
         return found
     }
 
-    /// The space-separated relation types of a `rel` parameter, quoted or not.
+    /// The relation types of the `rel` parameter in `parameters` (`;rel="a b",`), lower-cased.
     private static func relations(in parameters: Substring) -> [String] {
+        let separators: Set<Character> = [" ", "\t", "\"", ","]
         for parameter in parameters.split(separator: ";") {
             let parts = parameter.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, parts[0].trimmingWhitespace().lowercased() == "rel" else { continue }
-            var value = parts[1].trimmingWhitespace()
-            value = value.trimmingCharacters(in: ",")
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
-                value = String(value.dropFirst().dropLast())
-            }
-            return value.split(separator: " ").map { $0.lowercased() }
+            guard parts.count == 2, parts[0].filter({ !separators.contains($0) }).lowercased() == "rel" else { continue }
+            return parts[1].split(whereSeparator: { separators.contains($0) }).map { $0.lowercased() }
         }
         return []
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingWhitespace() -> String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }

@@ -38,7 +38,10 @@ struct PropagationChecker: Sendable {
             let round = await withTaskGroup(of: (CheckTarget, Observation).self) { group in
                 for target in pending {
                     group.addTask {
-                        (target, await Self.observe(value, at: name, on: target, client: probe, recursionDesired: recursionDesired))
+                        (
+                            target,
+                            await Self.observe(value, at: name, on: target, client: probe, recursionDesired: recursionDesired)
+                        )
                     }
                 }
                 var results: [CheckTarget: Observation] = [:]

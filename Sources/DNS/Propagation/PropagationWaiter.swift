@@ -46,16 +46,23 @@ struct PropagationWaiter: Sendable {
     /// For webhook and exec: nothing without resolvers; else the zone's authoritative servers
     /// found through the resolvers (asked on the first resolver's port), else the resolvers.
     func waitAfterHook(_ value: String, at name: DNSName) async throws {
-        guard settings.timeout > .zero, let first = resolvers.first else { return }
-        let locator = ZoneLocator(client: client, servers: resolvers, recursionDesired: true)
-        if let location = try? await locator.locate(name),
-            let targets = try? await AuthoritativeServers(locator: locator).find(zone: location.zone, port: first.port),
-            !targets.isEmpty
-        {
-            try await checker.waitUntilVisible(value, at: location.recordName, on: targets, recursionDesired: false)
-            return
+        guard settings.timeout > .zero, !resolvers.isEmpty else { return }
+        let plan = await hookPlan(for: name)
+        try await checker.waitUntilVisible(value, at: plan.name, on: plan.targets, recursionDesired: plan.recursionDesired)
+    }
+
+    /// Whom the hook providers' check asks, and for which name (after CNAMEs).
+    func hookPlan(for name: DNSName) async -> (name: DNSName, targets: [CheckTarget], recursionDesired: Bool) {
+        if let first = resolvers.first {
+            let locator = ZoneLocator(client: client, servers: resolvers, recursionDesired: true)
+            if let location = try? await locator.locate(name),
+                let targets = try? await AuthoritativeServers(locator: locator).find(zone: location.zone, port: first.port),
+                !targets.isEmpty
+            {
+                return (location.recordName, targets, false)
+            }
         }
         logger.debug("no authoritative servers found through the resolvers; asking the resolvers", metadata: ["name": "\(name)"])
-        try await checker.waitUntilVisible(value, at: name, on: resolverTargets, recursionDesired: true)
+        return (name, resolverTargets, true)
     }
 }

@@ -31,7 +31,9 @@ public struct WebhookSettings: Sendable, Hashable, CustomStringConvertible, Cust
     public var customMirror: Mirror {
         Mirror(
             self,
-            children: ["url": url, "username": username as Any, "password": password == nil ? "nil" : "<redacted>", "mode": mode],
+            children: [
+                "url": url, "username": username as Any, "password": password == nil ? "nil" : "<redacted>", "mode": mode,
+            ],
             displayStyle: .struct
         )
     }

@@ -45,7 +45,10 @@ public struct WebhookSolver: ChallengeSolver {
             let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
             components.host?.isEmpty == false
         else {
-            throw DNSError.invalidSetting("url", "it must be an http:// or https:// URL with a host, e.g. https://dns-hook.internal/acme")
+            throw DNSError.invalidSetting(
+                "url",
+                "it must be an http:// or https:// URL with a host, e.g. https://dns-hook.internal/acme"
+            )
         }
         var username = settings.username
         var password = settings.password

@@ -135,6 +135,8 @@ public struct DNSClient: Sendable {
             }
         } catch let error as CancellationError {
             throw error
+        } catch let error as IOError where error.errnoCode == ECONNREFUSED {
+            throw DNSError.unreachable(server.description, "nothing listens on its UDP port (connection refused)")
         } catch {
             throw DNSError.unreachable(server.description, "UDP: \(error)")
         }
@@ -154,9 +156,12 @@ public struct DNSClient: Sendable {
         }
         let timeout = self.timeout
         let group = self.group
-        return try await withDeadline(timeout, timeoutError: {
-            DNSError.timedOut(server.description, what: "over TCP", after: timeout)
-        }) {
+        return try await withDeadline(
+            timeout,
+            timeoutError: {
+                DNSError.timedOut(server.description, what: "over TCP", after: timeout)
+            }
+        ) {
             let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
             do {
                 channel = try await ClientBootstrap(group: group)
@@ -166,6 +171,8 @@ public struct DNSClient: Sendable {
                             try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                         }
                     }
+            } catch let error as IOError where error.errnoCode == ECONNREFUSED {
+                throw DNSError.unreachable(server.description, "nothing listens on its TCP port (connection refused)")
             } catch {
                 throw DNSError.unreachable(server.description, "TCP: \(error)")
             }

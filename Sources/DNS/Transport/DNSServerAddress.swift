@@ -41,7 +41,10 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
             portText = trimmed[trimmed.index(after: colon)...]
         }
         guard !host.isEmpty else {
-            throw DNSError.invalidSetting(setting, "\(String(reflecting: text)) names no host; write host:port, e.g. 192.0.2.53:53")
+            throw DNSError.invalidSetting(
+                setting,
+                "\(String(reflecting: text)) names no host; write host:port, e.g. 192.0.2.53:53"
+            )
         }
         var port = 53
         if let portText {

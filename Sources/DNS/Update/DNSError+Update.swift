@@ -13,10 +13,12 @@ extension DNSError {
             let hint: String
             switch code {
             case .badSig:
-                hint = "the TSIG secret for key \(keyName) does not match the server's: copy the `secret` of the "
+                hint =
+                    "the TSIG secret for key \(keyName) does not match the server's: copy the `secret` of the "
                     + "server's `key \"\(keyName)\"` statement into `tsigsecret` (or `tsigsecretfile`)"
             case .badKey:
-                hint = "the server does not know a key \(keyName) with algorithm \(key?.algorithm.description ?? "?"): "
+                hint =
+                    "the server does not know a key \(keyName) with algorithm \(key?.algorithm.description ?? "?"): "
                     + "`tsigkey` and `tsigalgorithm` must match a `key` statement on the server (name and algorithm)"
             case .badTime:
                 hint = "this machine's clock and the server's differ by more than the 300 s fudge: synchronise both with NTP"
@@ -28,18 +30,23 @@ extension DNSError {
         let hint: String
         switch code {
         case .refused where key != nil:
-            hint = "the server does not allow key \(keyName) to update zone \(zone): allow it in the zone's configuration, "
+            hint =
+                "the server does not allow key \(keyName) to update zone \(zone): allow it in the zone's configuration, "
                 + "e.g. `allow-update { key \"\(keyName)\"; };` (BIND) or an `update-policy` rule granting it TXT records"
         case .refused:
-            hint = "the server refuses unsigned updates of zone \(zone): set `tsigkey` and `tsigsecret` "
+            hint =
+                "the server refuses unsigned updates of zone \(zone): set `tsigkey` and `tsigsecret` "
                 + "(or `tsigsecretfile`) to a key the zone's `allow-update` or `update-policy` accepts"
         case .notAuth:
-            hint = "the server is not authoritative for zone \(zone) or does not accept this request for it: point "
+            hint =
+                "the server is not authoritative for zone \(zone) or does not accept this request for it: point "
                 + "`nameserver` at the zone's primary server, or fix `zone`"
         case .notZone:
-            hint = "the record is not inside zone \(zone): fix `zone` or leave it unset so that the zone is found with SOA queries"
+            hint =
+                "the record is not inside zone \(zone): fix `zone` or leave it unset so that the zone is found with SOA queries"
         case .servFail:
-            hint = "the server could not apply the update: look at its log (for BIND: the zone file's folder must be "
+            hint =
+                "the server could not apply the update: look at its log (for BIND: the zone file's folder must be "
                 + "writable by named for the journal)"
         case .notImp:
             hint = "the server does not take RFC 2136 dynamic updates: point `nameserver` at a primary server that does"
@@ -58,7 +65,8 @@ extension DNSError {
         case .unsigned:
             hint = "the answer carries no TSIG signature although the request was signed, so it cannot be trusted"
         case .clockSkew(let serverTime):
-            hint = "the answer was signed at \(serverTime) (Unix time), more than the 300 s fudge away from this "
+            hint =
+                "the answer was signed at \(serverTime) (Unix time), more than the 300 s fudge away from this "
                 + "machine's clock: synchronise both with NTP"
         case .invalid(let reason):
             hint = "the answer's signature is not valid: \(reason)"

@@ -4,6 +4,8 @@ struct RFC2136Updater: Sendable {
     let client: DNSClient
     let server: DNSServerAddress
     let signer: TSIGSigner?
+    /// The time requests are signed with and answers checked against (a test moves it).
+    var clock: @Sendable () -> UInt64 = TSIGSigner.now
 
     /// Adds one TXT value, leaving other values of the same name alone (no prerequisites).
     func addTXT(_ value: String, at name: DNSName, ttl: UInt32, zone: DNSName) async throws {
@@ -14,7 +16,11 @@ struct RFC2136Updater: Sendable {
     /// Deletes exactly one TXT value (class NONE, RFC 2136 §2.5.4), never the whole RRset.
     func deleteTXT(_ value: String, at name: DNSName, zone: DNSName) async throws {
         let record = DNSRecord(name: name, type: .txt, recordClass: .none, ttl: 0, data: .txt(value))
-        try await send(zone: zone, updates: [record], describing: "the update deleting TXT \"\(value)\" at \(name) in zone \(zone)")
+        try await send(
+            zone: zone,
+            updates: [record],
+            describing: "the update deleting TXT \"\(value)\" at \(name) in zone \(zone)"
+        )
     }
 
     func send(zone: DNSName, updates: [DNSRecord], describing request: String) async throws {
@@ -26,12 +32,12 @@ struct RFC2136Updater: Sendable {
         var bytes = try message.encoded()
         var requestMAC: [UInt8]?
         if let signer {
-            (bytes, requestMAC) = try signer.sign(bytes, time: TSIGSigner.now())
+            (bytes, requestMAC) = try signer.sign(bytes, time: clock())
         }
         let answerBytes = try await client.exchange(bytes: bytes, with: server)
         let answer = try DNSClient.decode(answerBytes, from: server)
         if let signer, let requestMAC {
-            let verdict = try signer.verify(answerBytes, requestMAC: requestMAC, now: TSIGSigner.now())
+            let verdict = try signer.verify(answerBytes, requestMAC: requestMAC, now: clock())
             switch verdict {
             case .verified:
                 break
@@ -40,7 +46,12 @@ struct RFC2136Updater: Sendable {
             case .unsigned where answer.header.responseCode != .noError:
                 // An unsigned error answer cannot be trusted, but its RCODE is the best hint there is.
                 throw DNSError.updateRejected(
-                    answer.header.responseCode, isTSIG: false, server: server, zone: zone, key: signer.key, request: request
+                    answer.header.responseCode,
+                    isTSIG: false,
+                    server: server,
+                    zone: zone,
+                    key: signer.key,
+                    request: request
                 )
             case .unsigned, .clockSkew, .invalid:
                 throw DNSError.answerSignature(verdict, server: server, request: request)

@@ -119,11 +119,13 @@ public struct DNSName: Sendable, Hashable, CustomStringConvertible {
         return text
     }
 
+    /// Whether the names have the same labels, ignoring ASCII case.
     public static func == (lhs: DNSName, rhs: DNSName) -> Bool {
         lhs.labels.count == rhs.labels.count
             && zip(lhs.labels, rhs.labels).allSatisfy { lowercased($0) == lowercased($1) }
     }
 
+    /// Hashes the lowercased labels, consistently with ``==``.
     public func hash(into hasher: inout Hasher) {
         for label in labels {
             hasher.combine(Self.lowercased(label))

@@ -1,0 +1,21 @@
+import ACME
+import Foundation
+
+@testable import DNS
+
+/// Small builders shared by the DNS tests.
+enum Fixtures {
+    /// A proof for `domain` with a random token (so parallel tests never share a value).
+    static func proof(_ domain: String, wildcard: Bool = false) -> ChallengeProof {
+        let token = UUID().uuidString
+        return ChallengeProof(domain: domain, isWildcard: wildcard, token: token, keyAuthorization: "\(token).thumbprint")
+    }
+
+    /// Fast polling for tests: 100 ms between rounds, at most `timeout`.
+    static func propagation(timeout: Duration = .seconds(10), resolvers: [String] = []) -> PropagationSettings {
+        PropagationSettings(timeout: timeout, pollingInterval: .milliseconds(100), resolvers: resolvers)
+    }
+
+    /// A client that gives up quickly.
+    static let client = DNSClient(timeout: .seconds(2), attempts: 2)
+}
