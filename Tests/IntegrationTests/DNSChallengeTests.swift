@@ -51,6 +51,7 @@ struct DNSChallengeTests {
         await upstream.stop()
         await pebble.stop()
         await bind.stop()
+        bind.folder.remove()
     }
 
     @Test("an exec hook (lego's exec protocol) that sets the TXT through pebble-challtestsrv")

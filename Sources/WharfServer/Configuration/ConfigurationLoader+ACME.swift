@@ -1,0 +1,107 @@
+import DNS
+import Foundation
+
+/// `http.tls.letsencrypt.*`, DNS-01 included.
+extension ConfigurationLoader {
+    /// `http.tls.letsencrypt.*`; `nil` when no hosts are given (the section may hold only httpaddr).
+    static func acmeSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ACMESettings? {
+        guard let hosts = try reader.strings("http.tls.letsencrypt.hosts") else {
+            for key in ["email", "directoryurl", "cachefile", "challenge", "keytype", "cabundle", "preferredchain", "eab"]
+            where reader.value("http.tls.letsencrypt.\(key)") != nil {
+                throw reader.error("http.tls.letsencrypt.hosts", "ACME needs the names to order a certificate for")
+            }
+            return nil
+        }
+        guard !hosts.isEmpty, hosts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.contains("/") }) else {
+            throw reader.error("http.tls.letsencrypt.hosts", "must list host names such as mirror.example.com")
+        }
+        var settings = WharfConfiguration.ACMESettings(hosts: hosts.map { $0.lowercased() })
+        if let url = try reader.string("http.tls.letsencrypt.directoryurl") {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw reader.error("http.tls.letsencrypt.directoryurl", "must be the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory")
+            }
+            settings.directoryURL = url
+        }
+        settings.email = try reader.string("http.tls.letsencrypt.email")
+        if let folder = try reader.string("http.tls.letsencrypt.cachefile") { settings.stateFolder = folder }
+        if let challenge = try reader.string("http.tls.letsencrypt.challenge") {
+            guard ["http-01", "dns-01"].contains(challenge) else {
+                throw reader.error("http.tls.letsencrypt.challenge", "\"\(challenge)\" is not supported; use http-01 or dns-01")
+            }
+            settings.challenge = challenge
+        }
+        if settings.challenge == "dns-01" {
+            settings.dns = try dnsSettings(reader)
+        } else if reader.value("http.tls.letsencrypt.dns") != nil {
+            throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
+        }
+        settings.caBundle = try reader.string("http.tls.letsencrypt.cabundle")
+        if let keyType = try reader.string("http.tls.letsencrypt.keytype") {
+            guard ["ecdsa-p256", "ecdsa-p384", "rsa-2048", "rsa-4096"].contains(keyType) else {
+                throw reader.error("http.tls.letsencrypt.keytype", "\"\(keyType)\" is not one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-4096")
+            }
+            settings.keyType = keyType
+        }
+        settings.eabKeyID = try reader.string("http.tls.letsencrypt.eab.kid")
+        settings.eabHMACKey = try reader.string("http.tls.letsencrypt.eab.hmackey")
+        if (settings.eabKeyID == nil) != (settings.eabHMACKey == nil) {
+            throw reader.error("http.tls.letsencrypt.eab", "kid and hmackey go together")
+        }
+        settings.preferredChain = try reader.string("http.tls.letsencrypt.preferredchain")
+        return settings
+    }
+
+    /// `http.tls.letsencrypt.dns.*`
+    static func dnsSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.DNSChallengeSettings {
+        let base = "http.tls.letsencrypt.dns"
+        guard let provider = try reader.string("\(base).provider") else {
+            throw reader.error("\(base).provider", "dns-01 needs a provider: rfc2136, webhook or exec")
+        }
+        var propagation = PropagationSettings()
+        if let timeout = try reader.string("\(base).propagationtimeout") { propagation.timeout = try duration(timeout, key: "\(base).propagationtimeout", reader: reader) }
+        if let interval = try reader.string("\(base).pollinginterval") { propagation.pollingInterval = try duration(interval, key: "\(base).pollinginterval", reader: reader) }
+        if let resolvers = try reader.strings("\(base).resolvers") { propagation.resolvers = resolvers }
+        func mode(_ key: String) throws(ConfigurationError) -> DNSHookMode {
+            guard let text = try reader.string(key) else { return .default }
+            do { return try DNSHookMode(parsing: text) } catch { throw reader.error(key, "\(error)") }
+        }
+        switch provider {
+        case "rfc2136":
+            guard let nameserver = try reader.string("\(base).rfc2136.nameserver") else {
+                throw reader.error("\(base).rfc2136.nameserver", "give the DNS server that takes the updates, e.g. 10.0.0.53:53")
+            }
+            var ttl = 60
+            if let text = try reader.string("\(base).rfc2136.ttl") {
+                guard let value = Int(text), value > 0 else { throw reader.error("\(base).rfc2136.ttl", "must be seconds, e.g. 60") }
+                ttl = value
+            }
+            let settings = RFC2136Settings(
+                nameserver: nameserver,
+                tsigKey: try reader.string("\(base).rfc2136.tsigkey"),
+                tsigAlgorithm: try reader.string("\(base).rfc2136.tsigalgorithm"),
+                tsigSecret: try reader.string("\(base).rfc2136.tsigsecret"),
+                tsigSecretFile: try reader.string("\(base).rfc2136.tsigsecretfile"),
+                zone: try reader.string("\(base).rfc2136.zone"),
+                ttl: ttl
+            )
+            return .init(provider: .rfc2136(settings), propagation: propagation)
+        case "webhook":
+            guard let url = try reader.string("\(base).webhook.url") else { throw reader.error("\(base).webhook.url", "give the hook's URL") }
+            let settings = WebhookSettings(
+                url: url,
+                username: try reader.string("\(base).webhook.username"),
+                password: try reader.string("\(base).webhook.password"),
+                mode: try mode("\(base).webhook.mode")
+            )
+            return .init(provider: .webhook(settings), propagation: propagation)
+        case "exec":
+            guard let command = try reader.string("\(base).exec.command") else { throw reader.error("\(base).exec.command", "give the hook program") }
+            var timeout: Duration = .seconds(60)
+            if let text = try reader.string("\(base).exec.timeout") { timeout = try duration(text, key: "\(base).exec.timeout", reader: reader) }
+            return .init(provider: .exec(ExecSettings(command: command, mode: try mode("\(base).exec.mode"), timeout: timeout)), propagation: propagation)
+        default:
+            throw reader.error("\(base).provider", "\"\(provider)\" is not one of rfc2136, webhook, exec")
+        }
+    }
+
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// `proxy.upstreams` and the units distribution writes durations and sizes in.
+extension ConfigurationLoader {
+    /// `proxy.upstreams`: a list of `{name, remoteurl, username, password}`.
+    static func upstreams(_ reader: TreeReader) throws(ConfigurationError) -> [WharfConfiguration.UpstreamSettings] {
+        guard let value = reader.value("proxy.upstreams") else { return [] }
+        guard let list = value as? [Any] else { throw reader.error("proxy.upstreams", "must be a list of {name, remoteurl}") }
+        var result: [WharfConfiguration.UpstreamSettings] = []
+        var names: Set<String> = []
+        for (index, item) in list.enumerated() {
+            let key = "proxy.upstreams[\(index)]"
+            guard let entry = item as? [String: Any] else { throw reader.error(key, "must be a section with name and remoteurl") }
+            for field in entry.keys where !["name", "remoteurl", "username", "password"].contains(field) {
+                throw reader.error("\(key).\(field)", "unknown key (name, remoteurl, username, password are known)")
+            }
+            let entryReader = TreeReader(tree: entry, source: reader.source)
+            guard let name = try entryReader.string("name")?.lowercased(), !name.isEmpty else {
+                throw reader.error("\(key).name", "every upstream needs the registry host clients know it by, e.g. ghcr.io")
+            }
+            guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" }) else {
+                throw reader.error("\(key).name", "\"\(name)\" is not a registry host name")
+            }
+            guard let url = try entryReader.string("remoteurl") else { throw reader.error("\(key).remoteurl", "missing") }
+            guard names.insert(name).inserted else { throw reader.error("\(key).name", "\(name) is listed twice") }
+            let username = try entryReader.string("username")
+            let password = try entryReader.string("password")
+            if (username == nil) != (password == nil) { throw reader.error("\(key).username", "username and password go together") }
+            result.append(.init(name: name, remoteURL: url, username: username, password: password))
+        }
+        return result
+    }
+
+    /// Go-style durations as distribution writes them: `168h`, `1m`, `90s`, `1h30m`, `500ms`.
+    static func duration(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> Duration {
+        var total = 0.0
+        var number = ""
+        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        guard !rest.isEmpty else { throw reader.error(key, "is empty") }
+        if rest == "0" { return .zero }
+        while let character = rest.first {
+            if character.isNumber || character == "." {
+                number.append(character)
+                rest.removeFirst()
+                continue
+            }
+            let unit = String(rest.prefix(while: { $0.isLetter }))
+            rest.removeFirst(unit.count)
+            let factor: Double? = ["ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400][unit]
+            guard let factor, let value = Double(number) else {
+                throw reader.error(key, "\"\(text)\" is not a duration such as 90s, 10m or 168h")
+            }
+            total += value * factor
+            number = ""
+        }
+        guard number.isEmpty else { throw reader.error(key, "\"\(text)\" needs a unit: s, m or h") }
+        return .milliseconds(Int64(total * 1000))
+    }
+
+    /// Sizes: `50GiB`, `500MB`, `1T`, or a number of bytes.
+    static func byteSize(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix(while: { $0.isNumber || $0 == "." })
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+        let factors: [String: Double] = [
+            "": 1, "b": 1, "k": 1e3, "kb": 1e3, "kib": 1024, "m": 1e6, "mb": 1e6, "mib": 1_048_576,
+            "g": 1e9, "gb": 1e9, "gib": 1_073_741_824, "t": 1e12, "tb": 1e12, "tib": 1_099_511_627_776,
+        ]
+        guard let value = Double(digits), let factor = factors[unit], value > 0 else {
+            throw reader.error(key, "\"\(text)\" is not a size such as 50GiB or 500MB")
+        }
+        return Int64(value * factor)
+    }
+
+}
