@@ -121,7 +121,35 @@ public struct ACMECertificateManager: Service {
         return max(0, due.timeIntervalSince(now))
     }
 
+    /// Installs a certificate another instance sharing the state folder stored meanwhile.
+    /// - Returns: whether the stored one was newer and is now served.
+    private func adoptStoredCertificate() async -> Bool {
+        guard let stored = try? await client.accountStore.loadCertificate(name: order.name),
+            Set(stored.metadata.hosts) == Set(order.hosts),
+            let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM),
+            pair.serialNumberHex != provider.current.serialNumberHex,
+            provider.current.isSelfIssued || pair.notAfter > provider.current.notAfter
+        else { return false }
+        do {
+            try provider.install(pair)
+        } catch {
+            return false
+        }
+        logger.notice("installed the certificate another instance stored", metadata: ["serial": "\(pair.serialNumberHex)", "notAfter": "\(pair.notAfter)"])
+        return true
+    }
+
     private func renew() async throws {
+        // Another instance on the same state folder may have renewed already.
+        if await adoptStoredCertificate(), await nextAttemptDelay(failures: 0) > 0 { return }
+        let lock = StateFolderLock(folder: client.accountStore.folder)
+        while !lock.acquire() {
+            logger.info("another instance is ordering the certificate; waiting for it", metadata: ["lock": "\(lock.path)"])
+            try await Task.sleep(for: .seconds(2))
+            if await adoptStoredCertificate() { return }
+        }
+        defer { lock.release() }
+        if await adoptStoredCertificate(), await nextAttemptDelay(failures: 0) > 0 { return }
         let started = ContinuousClock.now
         let issued = try await client.obtainCertificate(hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain)
         try await client.accountStore.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)
