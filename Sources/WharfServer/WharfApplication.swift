@@ -52,7 +52,7 @@ public struct WharfApplication: Sendable {
 
     private func serve(store: FilesystemStore, upstreams: UpstreamTable) async throws {
         let downloads = DownloadService()
-        let sweeper = StoreSweeperService(sweeper: makeSweeper(store), logger: logger)
+        let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(), logger: logger)
         let cache = PullThroughCache(
             store: store,
             downloads: downloads,
@@ -122,12 +122,15 @@ public struct WharfApplication: Sendable {
         let group = ServiceGroup(configuration: groupConfiguration)
         try await group.run()
     }
+}
 
-    func makeSweeper(_ store: FilesystemStore) -> StoreSweeper {
+extension WharfConfiguration {
+    /// The eviction pass `proxy.ttl` and `storage.maxsize` ask for (used by the server and `wharf gc`).
+    public func makeStoreSweeper() -> StoreSweeper {
         StoreSweeper(
-            layout: store.layout,
-            ttl: configuration.proxy.ttl.map { Double($0.components.seconds) },
-            maxSize: configuration.storageMaxSize
+            layout: StoreLayout(root: FilePath(storageRoot)),
+            ttl: proxy.ttl.map { Double($0.components.seconds) },
+            maxSize: storageMaxSize
         )
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import NIOFileSystem
 import Storage
 import WharfServer
 
@@ -19,12 +18,7 @@ struct GarbageCollect: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadConfiguration(config)
-        let configuration = loaded.configuration
-        let sweeper = StoreSweeper(
-            layout: StoreLayout(root: FilePath(configuration.storageRoot)),
-            ttl: configuration.proxy.ttl.map { Double($0.components.seconds) },
-            maxSize: configuration.storageMaxSize
-        )
+        let sweeper = loaded.configuration.makeStoreSweeper()
         guard sweeper.isActive else {
             print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
             return
