@@ -95,7 +95,8 @@ struct StubCATests {
             }
         }
         let error = await #expect(throws: ACMEError.self) {
-            try await client(ca, folder: folder, timeout: .seconds(5)).obtainCertificate(hosts: ["mirror.example.test"], solver: solver)
+            // 20 s: the whole suite shares two cores; Retry-After: 30 still passes the deadline.
+            try await client(ca, folder: folder, timeout: .seconds(20)).obtainCertificate(hosts: ["mirror.example.test"], solver: solver)
         }
         await ca.stop()
         let finalized = try #require(ca.requests.first { $0.path == "/order/1/finalize" }?.at)

@@ -198,7 +198,8 @@ struct RFC2136SolverTests {
                 }
                 #expect(error.kind == .propagationTimeout)
                 #expect(error.description.contains(other.nameserver))
-                #expect(ContinuousClock.now - start < .seconds(10))
+                // Bounded by the timeout, not by a fixed sleep (generous: the suite shares two cores).
+                #expect(ContinuousClock.now - start < .seconds(60))
                 #expect(try await bind.txtValues("_acme-challenge.example.test") == [])
             }
         }
