@@ -102,9 +102,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "ChildProcess",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "DNS",
             dependencies: [
-                "ACME",
+                "ACME", "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -163,6 +167,7 @@ let package = Package(
         .target(
             name: "WharfTesting",
             dependencies: [
+                "ChildProcess",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

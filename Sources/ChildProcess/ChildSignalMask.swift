@@ -10,11 +10,13 @@ import Darwin
 ///
 /// On Linux, `Process.run()` spawns the child with the calling thread's signal mask, and Swift
 /// concurrency's worker threads block nearly every signal, SIGTERM included
-/// (swift-corelibs-foundation issue #4772): a hook script would then ignore signals, and its
-/// own children (`sleep`, `curl`) could not be interrupted. Unblocking all signals on this
-/// thread for the duration of the spawn gives the child an empty mask, as a shell would.
-enum ChildSignalMask {
-    static func run(_ process: Process) throws {
+/// (swift-corelibs-foundation issue #4772): such a child ignores a polite stop. Unblocking all
+/// signals on this thread for the duration of the spawn gives the child an empty mask, as a shell would.
+///
+/// Used by the DNS exec provider (hook scripts) and by the test peers.
+public enum ChildSignalMask {
+    /// Runs `process` with every signal unblocked in the child.
+    public static func run(_ process: Process) throws {
         var everything = sigset_t()
         var previous = sigset_t()
         sigfillset(&everything)
