@@ -168,6 +168,7 @@ let package = Package(
             name: "WharfTesting",
             dependencies: [
                 "ChildProcess",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),

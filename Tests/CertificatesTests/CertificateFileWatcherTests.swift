@@ -42,7 +42,7 @@ struct CertificateFileWatcherTests {
         let serialB = try await OpenSSL.serial(ofCertificateIn: second.certificate).paddedToBytes
         let serialC = try await OpenSSL.serial(ofCertificateIn: third.certificate).paddedToBytes
         let provider = CertificateProvider(initial: pairA)
-        let logs = LogCapture()
+        let logs = LogRecorder()
         let watcher = CertificateFileWatcher(
             certificatePath: live.certificate,
             keyPath: live.key,

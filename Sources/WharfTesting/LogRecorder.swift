@@ -1,23 +1,25 @@
 import Logging
 import Synchronization
 
-/// Collects log lines (message and metadata) so a test can read what the client said, and
-/// check what it did not say (keys, HMAC keys).
-final class LogRecorder: Sendable {
+/// Collects log lines (message and metadata) so a test can read what a component said, and
+/// check what it did not say (keys, secrets).
+public final class LogRecorder: Sendable {
     private let lines = Mutex<[String]>([])
 
+    public init() {}
+
     /// A logger writing here at every level.
-    var logger: Logger {
+    public var logger: Logger {
         Logger(label: "acme-test") { _ in RecordingHandler(recorder: self) }
     }
 
     /// Every line so far, as `LEVEL message key=value ...`.
-    var messages: [String] {
+    public var messages: [String] {
         lines.withLock { $0 }
     }
 
     /// Everything logged, as one text.
-    var text: String {
+    public var text: String {
         messages.joined(separator: "\n")
     }
 
