@@ -1,6 +1,8 @@
+import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Runs the ``StoreSweeper`` in the background: every `interval`, and soon after new
 /// content was stored when a size limit is set.
@@ -10,6 +12,17 @@ public final class StoreSweeperService: Service, Sendable {
     private let logger: Logger
     private let nudges: AsyncStream<Void>
     private let nudger: AsyncStream<Void>.Continuation
+    private let lastMeasure = Mutex<StoreMeasure?>(nil)
+
+    /// The store's size as the last pass found it (after eviction); `nil` before the first pass.
+    public struct StoreMeasure: Sendable, Equatable {
+        public var bytes: Int64
+        public var objects: Int
+        public var measuredAt: Date
+    }
+
+    /// What the last pass measured.
+    public var lastMeasured: StoreMeasure? { lastMeasure.withLock { $0 } }
 
     public init(sweeper: StoreSweeper, interval: Duration = .seconds(300), logger: Logger) {
         self.sweeper = sweeper
@@ -47,8 +60,10 @@ public final class StoreSweeperService: Service, Sendable {
     private func pass() async {
         do {
             let report = try await sweeper.sweep()
-            Gauge(label: "wharf_store_bytes").record(report.bytesAfter)
-            Gauge(label: "wharf_store_objects").record(report.objectsBefore - report.removed.count)
+            let measure = StoreMeasure(bytes: report.bytesAfter, objects: report.objectsBefore - report.removed.count, measuredAt: Date())
+            lastMeasure.withLock { $0 = measure }
+            Gauge(label: "wharf_store_bytes").record(measure.bytes)
+            Gauge(label: "wharf_store_objects").record(measure.objects)
             Counter(label: "wharf_evicted_objects_total").increment(by: report.removed.count)
             Counter(label: "wharf_evicted_bytes_total").increment(by: report.freedBytes)
             if !report.removed.isEmpty {

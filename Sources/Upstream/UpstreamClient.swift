@@ -12,9 +12,11 @@ import Registry
 public final class UpstreamClient: Sendable {
     /// The upstream this client talks to.
     public let configuration: UpstreamConfiguration
-    private let http: HTTPClient
+    let http: HTTPClient
     private let tokens = TokenCache()
-    private let logger: Logger
+    /// When the upstream last answered and last failed.
+    public let health = UpstreamHealth()
+    let logger: Logger
 
     /// How long a manifest or token request may take in all.
     static let shortRequestTimeout: TimeAmount = .seconds(30)
@@ -143,9 +145,14 @@ public final class UpstreamClient: Sendable {
             do {
                 response = try await http.execute(request, deadline: deadline, logger: logger)
             } catch {
-                throw Self.transportError(error, what: "\(method) \(Self.redacted(url))")
+                let failure = Self.transportError(error, what: "\(method) \(Self.redacted(url))")
+                if onUpstream { health.recordFailure(failure.message) }
+                throw failure
             }
             let status = response.status.code
+            if onUpstream {
+                if status < 500 { health.recordAnswer() } else { health.recordFailure("\(method) \(Self.redacted(url)) answered \(status)") }
+            }
             if status == 401, onUpstream, !answeredChallenge {
                 answeredChallenge = true
                 let challenges = response.headers["WWW-Authenticate"].compactMap(AuthenticationChallenge.init(header:))
@@ -278,7 +285,7 @@ public final class UpstreamClient: Sendable {
     }
 
     /// Reads and drops a small body so the connection can be reused.
-    private static func discard(_ response: HTTPClientResponse) async {
+    static func discard(_ response: HTTPClientResponse) async {
         _ = try? await response.body.collect(upTo: 1024 * 1024)
     }
 

@@ -24,10 +24,10 @@ struct Listeners {
         let server: HTTPServerBuilder
         if let setup = tls {
             services += setup.services
-            server = http.http2 ? try .http2Upgrade(tlsConfiguration: setup.configuration) : try .tls(.http1(), tlsConfiguration: setup.configuration)
+            server = http.http2 ? try .flushedHTTP2Upgrade(setup.configuration) : try .flushedTLS(setup.configuration)
         } else {
             logger.warning("serving plain HTTP: credentials and content cross the network in clear; configure http.tls")
-            server = .http1()
+            server = .flushedHTTP1()
         }
         services.append(
             Application(

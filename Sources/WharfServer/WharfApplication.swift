@@ -50,6 +50,12 @@ public struct WharfApplication: Sendable {
         }
     }
 
+    /// How often every upstream's `/v2/` is asked whether it answers.
+    static let probeInterval: Duration = .seconds(30)
+    /// How long ago an upstream's last answer may be for `/readyz` to count it reachable:
+    /// two missed probes, plus the probe's own timeout.
+    static let reachabilityWindow: TimeInterval = 2 * 30 + 5
+
     private func serve(store: FilesystemStore, upstreams: UpstreamTable) async throws {
         let downloads = DownloadService()
         let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(), logger: logger)
@@ -79,19 +85,24 @@ public struct WharfApplication: Sendable {
         if let settings = configuration.http.tls {
             tls = try await TLSSetup.make(settings, http: configuration.http, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
         }
-        let operations = OperationsEndpoints(
-            registry: metrics,
+        let activity = ServerActivity()
+        let prober = UpstreamProbeService(upstreams: upstreams.all, interval: Self.probeInterval, logger: logger)
+        let status = StatusSources(
+            startedAt: Date(),
+            upstreams: upstreams.all,
+            reachabilityWindow: Self.reachabilityWindow,
+            activity: activity,
+            sweeper: sweeper,
             storageRoot: configuration.storageRoot,
-            certificateExpiry: tls.map { setup -> @Sendable () -> Date in
-                let provider = setup.provider
-                return { provider.current.notAfter }
-            }
+            certificates: tls?.provider
         )
+        let operations = OperationsEndpoints(registry: metrics, status: status)
         let handler = RegistryHandler(
             cache: cache,
             upstreams: upstreams,
             authenticator: authenticator,
             operations: configuration.http.debugListener == nil ? operations : nil,
+            activity: activity,
             logger: logger
         )
         let listeners = try Listeners.make(
@@ -113,7 +124,7 @@ public struct WharfApplication: Sendable {
         // SIGTERM/SIGINT: stop accepting and let running responses finish, for 30 s at most;
         // a second signal during that time cancels everything at once.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper] + authServices + listeners.services,
+            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper, prober] + authServices + listeners.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

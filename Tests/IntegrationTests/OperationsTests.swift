@@ -5,6 +5,17 @@ import WharfTesting
 
 @Suite("operating Wharf: metrics, health, graceful shutdown")
 struct OperationsTests {
+    /// Waits for `/readyz` to say ready (the first upstream probe runs as the server starts).
+    static func waitUntilReady(_ baseURL: String) async throws {
+        var last: HTTPProbe.Answer?
+        for _ in 0..<100 {
+            last = try await HTTPProbe.send(.GET, baseURL + "/readyz")
+            if last?.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("/readyz did not turn ready within 10 s: \(last?.status ?? 0) \(last?.body ?? "")")
+    }
+
     @Test("/healthz and /readyz answer without auth; /metrics needs it on the main listener and counts what happened")
     func endpointsOnMainListener() async throws {
         let image = try ImageFactory.image(layerSizes: [30_000], seed: 130)
@@ -21,9 +32,12 @@ struct OperationsTests {
         let credentials = ("Authorization", "Basic " + Data("ops:ops-pw".utf8).base64EncodedString())
 
         #expect(try await HTTPProbe.send(.GET, wharf.url + "/healthz").status == 200)
-        let ready = try await HTTPProbe.send(.GET, wharf.url + "/readyz")
-        #expect(ready.status == 200, "\(ready.body)")
+        try await Self.waitUntilReady(wharf.url)
         #expect(try await HTTPProbe.send(.GET, wharf.url + "/metrics").status == 401)
+        #expect(try await HTTPProbe.send(.GET, wharf.url + "/").status == 401, "the status page needs credentials on the main listener")
+        let page = try await HTTPProbe.send(.GET, wharf.url + "/", headers: [("Authorization", "Basic " + Data("ops:ops-pw".utf8).base64EncodedString())])
+        #expect(page.status == 200)
+        #expect(page.headers.first(name: "Content-Type") == "text/html; charset=utf-8")
 
         let pulled = try await Skopeo.copy("docker://\(wharf.hostPort)/library/test:latest", "dir:\(folder.file("out"))", arguments: ["--src-tls-verify=false", "--src-creds", "ops:ops-pw"])
         #expect(pulled.status == 0, "\(pulled.summary)")
@@ -74,16 +88,18 @@ struct OperationsTests {
         try await PullFixture.with("ops-term", images: [("library/big", "latest", image)]) { fixture in
             let curl = try Command.locate("curl", debianPackage: "curl")
             async let slow = Command.run(curl, [
-                "-s", "-o", "/dev/null", "--limit-rate", "5M", fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
+                "-s", "-o", "/dev/null", "-w", "%{size_download}", "--limit-rate", "5M", fixture.wharf.url + "/v2/library/big/blobs/\(image.layers[0].digest)",
             ], timeout: .seconds(60))
             try await Task.sleep(for: .seconds(1))
             fixture.wharf.send(SIGTERM)
             try await Task.sleep(for: .milliseconds(500))
-            let refused = try? await HTTPProbe.send(.GET, fixture.wharf.url + "/v2/")
-            #expect(refused == nil, "no new connections are accepted while draining")
+            // A fresh connection (not a pooled one the server is closing) must be refused.
+            let refused = try await Command.run(curl, ["-s", "-o", "/dev/null", "-m", "5", fixture.wharf.url + "/v2/"], timeout: .seconds(10))
+            #expect(refused.status == 7, "no new connections are accepted while draining (curl exit \(refused.status); 7 is connection refused)")
             let status = try await fixture.wharf.waitForExit(timeout: .seconds(35))
             #expect(status == 0, "exits cleanly within the 30 s drain bound")
-            _ = try? await slow
+            let finished = try await slow
+            #expect(finished.status == 0 && finished.stdout == "\(image.layers[0].size)", "the response running at SIGTERM finishes whole: curl exit \(finished.status), \(finished.stdout) of \(image.layers[0].size) bytes")
             #expect((try? FileManager.default.contentsOfDirectory(atPath: fixture.wharf.storagePath + "/tmp"))?.isEmpty ?? true)
             let stored = fixture.wharf.storagePath + "/blobs/sha256/" + image.layers[0].hex
             if let bytes = FileManager.default.contents(atPath: stored) {

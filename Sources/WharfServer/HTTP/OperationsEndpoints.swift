@@ -1,46 +1,56 @@
+import Certificates
 import Foundation
 import Hummingbird
 import HTTPTypes
 import NIOCore
 import Prometheus
 
-/// `/metrics`, `/healthz` and `/readyz`.
+/// `/` (the status page), `/metrics`, `/healthz` and `/readyz`.
 struct OperationsEndpoints: Sendable {
     let registry: PrometheusCollectorRegistry
-    /// The store's root; ready only while it is writable.
-    let storageRoot: String
-    /// The current certificate's expiry, when TLS is served.
-    let certificateExpiry: (@Sendable () -> Date)?
+    let status: StatusSources
+
+    /// The paths answered here that need credentials on the main listener when auth is on.
+    static let protectedPaths: Set<String> = ["/", "/metrics"]
 
     /// The answer for an operations path, or `nil` when the path is not one.
     func respond(path: String, isHead: Bool) -> Response? {
         switch path {
+        case "/":
+            return text(.ok, StatusPage.render(status.snapshot()), contentType: "text/html; charset=utf-8", isHead: isHead)
         case "/metrics":
-            let text = registry.emitToBuffer()
-            return Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .contentLength: String(text.count)],
-                body: isHead ? .init() : .init(byteBuffer: ByteBuffer(bytes: text))
-            )
+            return body(.ok, ByteBuffer(bytes: registry.emitToBuffer()), contentType: "text/plain; version=0.0.4; charset=utf-8", isHead: isHead)
         case "/healthz":
-            return plain(.ok, "ok\n", isHead: isHead)
+            return text(.ok, "ok\n", isHead: isHead)
         case "/readyz":
-            var problems: [String] = []
-            if access(storageRoot + "/tmp", W_OK) != 0 { problems.append("the store \(storageRoot) is not writable") }
-            if let expiry = certificateExpiry?(), expiry < Date() { problems.append("the TLS certificate expired at \(expiry)") }
+            let problems = readinessProblems()
             return problems.isEmpty
-                ? plain(.ok, "ready\n", isHead: isHead)
-                : plain(.serviceUnavailable, problems.joined(separator: "\n") + "\n", isHead: isHead)
+                ? text(.ok, "ready\n", isHead: isHead)
+                : text(.serviceUnavailable, problems.joined(separator: "\n") + "\n", isHead: isHead)
         default:
             return nil
         }
     }
 
-    private func plain(_ status: HTTPResponse.Status, _ text: String, isHead: Bool) -> Response {
+    /// Why the server should not get traffic now: the store not writable, the certificate
+    /// expired, an upstream that has not answered its probe lately.
+    func readinessProblems(now: Date = Date()) -> [String] {
+        var problems: [String] = []
+        if access(status.storageRoot + "/tmp", W_OK) != 0 { problems.append("the store \(status.storageRoot) is not writable") }
+        if let expiry = status.certificates?.current.notAfter, expiry < now { problems.append("the TLS certificate expired at \(expiry)") }
+        problems += status.unreachableUpstreams(now: now)
+        return problems
+    }
+
+    private func text(_ status: HTTPResponse.Status, _ text: String, contentType: String = "text/plain; charset=utf-8", isHead: Bool) -> Response {
+        body(status, ByteBuffer(string: text), contentType: contentType, isHead: isHead)
+    }
+
+    private func body(_ status: HTTPResponse.Status, _ buffer: ByteBuffer, contentType: String, isHead: Bool) -> Response {
         Response(
             status: status,
-            headers: [.contentType: "text/plain; charset=utf-8", .contentLength: String(text.utf8.count)],
-            body: isHead ? .init() : .init(byteBuffer: ByteBuffer(string: text))
+            headers: [.contentType: contentType, .contentLength: String(buffer.readableBytes), .cacheControl: "no-store"],
+            body: isHead ? .init() : .init(byteBuffer: buffer)
         )
     }
 }

@@ -1,7 +1,7 @@
 import Hummingbird
 import Registry
 
-/// The `http.debug.addr` listener: only the operations endpoints, without auth.
+/// The `http.debug.addr` listener: only the status page and the operations endpoints, without auth.
 struct OperationsResponder: HTTPResponder {
     typealias Context = WharfRequestContext
 
@@ -9,6 +9,6 @@ struct OperationsResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         endpoints.respond(path: request.uri.path, isHead: request.method == .head)
-            ?? RegistryError(.notFound, "this listener serves /metrics, /healthz and /readyz").response(includeBody: request.method != .head)
+            ?? RegistryError(.notFound, "this listener serves /, /metrics, /healthz and /readyz").response(includeBody: request.method != .head)
     }
 }

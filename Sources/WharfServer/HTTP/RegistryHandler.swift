@@ -17,8 +17,10 @@ struct RegistryHandler: HTTPResponder {
     let upstreams: UpstreamTable
     /// When set, every `/v2/` route (and `/metrics` on this listener) needs valid credentials.
     let authenticator: HtpasswdAuthenticator?
-    /// `/metrics`, `/healthz`, `/readyz`; `nil` when they are served on `http.debug.addr` instead.
+    /// `/`, `/metrics`, `/healthz`, `/readyz`; `nil` when they are served on `http.debug.addr` instead.
     let operations: OperationsEndpoints?
+    /// Cache answers and failed requests, for the status page.
+    let activity: ServerActivity
     let logger: Logger
     /// Bytes read from a file per write to the client.
     static let chunkSize = 1024 * 1024
@@ -34,16 +36,19 @@ struct RegistryHandler: HTTPResponder {
         do {
             if let refusal = await authenticate(request, client: context.clientAddress) {
                 response = refusal
-            } else if let operations, path == "/metrics", let answer = operations.respond(path: path, isHead: isHead) {
+            } else if let operations, OperationsEndpoints.protectedPaths.contains(path), let answer = operations.respond(path: path, isHead: isHead) {
                 response = answer
             } else {
                 response = try await route(request, isHead: isHead)
             }
         } catch let error as RegistryError {
             response = error.response(includeBody: !isHead)
+            remember(error, request: request)
         } catch {
             logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            response = RegistryError(.internalError, "internal error").response(includeBody: !isHead)
+            let internalError = RegistryError(.internalError, "internal error")
+            response = internalError.response(includeBody: !isHead)
+            remember(internalError, request: request)
         }
         logRequest(request, response: response, client: context.clientAddress, duration: ContinuousClock.now - started)
         return response
@@ -61,7 +66,7 @@ struct RegistryHandler: HTTPResponder {
 
     /// The 401 or 429 answer for a request that may not pass; `nil` when it may.
     private func authenticate(_ request: Request, client: String) async -> Response? {
-        guard let authenticator, request.uri.path.hasPrefix("/v2") || request.uri.path == "/metrics" else { return nil }
+        guard let authenticator, request.uri.path.hasPrefix("/v2") || OperationsEndpoints.protectedPaths.contains(request.uri.path) else { return nil }
         switch await authenticator.authenticate(authorization: request.headers[.authorization], clientAddress: client) {
         case .allowed:
             return nil
@@ -75,6 +80,15 @@ struct RegistryHandler: HTTPResponder {
             return RegistryError(.tooManyRequests, "too many failed sign-ins; try again later", retryAfter: retryAfter)
                 .response(includeBody: request.method != .head)
         }
+    }
+
+    /// Keeps a failed request for the status page.
+    private func remember(_ error: RegistryError, request: Request) {
+        let status = error.code.status
+        guard ServerActivity.isWorthShowing(status: status) else { return }
+        activity.recordError(
+            .init(date: Date(), method: request.method.rawValue, path: String(request.uri.path.prefix(200)), status: status, message: String(error.message.prefix(300)))
+        )
     }
 
     /// One line per request; never headers (they may carry credentials).
@@ -92,6 +106,7 @@ struct RegistryHandler: HTTPResponder {
         let route = Self.routeLabel(request.uri.path)
         if let cache = response.headers[RegistryHeaders.cache] {
             metadata["cache"] = "\(cache)"
+            activity.recordCacheAnswer(cache)
             Counter(label: "wharf_cache_total", dimensions: [("kind", route), ("result", cache)]).increment()
         }
         Counter(label: "wharf_requests_total", dimensions: [("route", route), ("status", "\(response.status.code)")]).increment()
