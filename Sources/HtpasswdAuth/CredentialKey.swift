@@ -1,16 +1,34 @@
 import Crypto
 
-/// What the credential cache and the single-flight table are keyed by: HMAC-SHA256 of
-/// `user:password` under a key made at start, so neither the password nor a fast hash of it is kept.
+/// What the credential cache and the single-flight table are keyed by: SHA-256 of the whole
+/// `Authorization` header behind a random 64-byte prefix made at start, so neither the
+/// password nor an unkeyed hash of it is kept.
+///
+/// Keying by the header rather than the decoded user and password lets a returning client be
+/// admitted without decoding anything; two spellings of the same credentials are two entries,
+/// each verified once.
 struct CredentialKey: Hashable, Sendable {
-    private let bytes: [UInt8]
+    private let digest: SHA256Digest
 
-    init(user: String, password: [UInt8], key: SymmetricKey) {
-        // The user cannot contain a colon, so `user:password` is unambiguous.
-        var authenticator = HMAC<SHA256>(key: key)
-        authenticator.update(data: Array(user.utf8))
-        authenticator.update(data: [UInt8(ascii: ":")])
-        authenticator.update(data: password)
-        bytes = Array(authenticator.finalize())
+    fileprivate init(digest: SHA256Digest) {
+        self.digest = digest
+    }
+}
+
+/// Makes ``CredentialKey``s: the hash state after the secret prefix is computed once and copied.
+struct CredentialKeyer: Sendable {
+    private let prefixed: SHA256
+
+    init() {
+        var hash = SHA256()
+        hash.update(data: SymmetricKey(size: .init(bitCount: 512)).withUnsafeBytes { Array($0) })
+        prefixed = hash
+    }
+
+    func key(forHeader header: String) -> CredentialKey {
+        var hash = prefixed
+        var header = header
+        header.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return CredentialKey(digest: hash.finalize())
     }
 }

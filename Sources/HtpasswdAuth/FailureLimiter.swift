@@ -29,14 +29,17 @@ struct FailureLimiter: Sendable {
 
     /// The seconds to wait when any of `keys` has `limit` failures in the window, else nil.
     mutating func retryAfter(for keys: [Key], now: ContinuousClock.Instant) -> Int? {
-        guard limit > 0 else { return nil }
         var wait: Int?
         for key in keys {
-            guard let failures = expire(key, now: now)?.failures, failures.count >= limit else { continue }
-            let until = failures[failures.count - limit] + window
-            wait = max(wait ?? 0, Self.wholeSeconds(now.duration(to: until)))
+            if let seconds = retryAfter(for: key, now: now) { wait = max(wait ?? 0, seconds) }
         }
         return wait
+    }
+
+    /// The seconds to wait when `key` has `limit` failures in the window, else nil.
+    mutating func retryAfter(for key: Key, now: ContinuousClock.Instant) -> Int? {
+        guard limit > 0, !records.isEmpty, let failures = expire(key, now: now)?.failures, failures.count >= limit else { return nil }
+        return Self.wholeSeconds(now.duration(to: failures[failures.count - limit] + window))
     }
 
     /// Admits one attempt for `keys` (marking it pending) or says how long to wait.

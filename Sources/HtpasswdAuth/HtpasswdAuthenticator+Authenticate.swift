@@ -14,17 +14,23 @@ extension HtpasswdAuthenticator {
     public func authenticate(authorization: String?, clientAddress: String) async -> AuthenticationDecision {
         guard let authorization else { return .denied }
         let address = FailureLimiter.Key.address(clientAddress)
-        if let wait = state.withLock({ $0.limiter.retryAfter(for: [address], now: clock.now) }) {
-            logger.debug("rate limited", metadata: ["client": "\(clientAddress)", "retryAfter": "\(wait)"])
-            return .rateLimited(retryAfter: wait)
+        let key = authorization.utf8.count <= BasicCredentials.maximumHeaderLength ? keyer.key(forHeader: authorization) : nil
+        // A returning client: one lock for the limits and the cache, nothing decoded.
+        switch returningClient(key: key, address: address) {
+        case .decided(let decision):
+            if case .rateLimited(let wait) = decision {
+                logger.debug("rate limited", metadata: ["client": "\(clientAddress)", "retryAfter": "\(wait)"])
+            }
+            return decision
+        case .wait, .verify:
+            break
         }
-        guard let credentials = BasicCredentials(authorization: authorization) else {
+        guard let key, let credentials = BasicCredentials(authorization: authorization) else {
             let reached = state.withLock { $0.limiter.recordFailure([address], now: clock.now) }
             logger.info("authentication failed: not a usable Basic header", metadata: ["client": "\(clientAddress)"])
             logLimitReached(reached)
             return .denied
         }
-        let key = CredentialKey(user: credentials.user, password: credentials.password, key: cacheKey)
         let keys = [address, .user(credentials.user)]
         while true {
             switch nextStep(key: key, keys: keys, user: credentials.user) {
@@ -46,6 +52,22 @@ extension HtpasswdAuthenticator {
         case decided(AuthenticationDecision)
         case wait
         case verify(hash: String?, generation: UInt64)
+    }
+
+    /// Under the lock: refused while the address is over its limit; admitted when the header
+    /// verified recently and its user is not over the limit; otherwise `.verify` (go the long way).
+    private func returningClient(key: CredentialKey?, address: FailureLimiter.Key) -> Step {
+        let now = clock.now
+        return state.withLock { state in
+            if let wait = state.limiter.retryAfter(for: address, now: now) {
+                return .decided(.rateLimited(retryAfter: wait))
+            }
+            guard let key, let user = state.cache.user(for: key, now: now) else { return .verify(hash: nil, generation: 0) }
+            if let wait = state.limiter.retryAfter(for: .user(user), now: now) {
+                return .decided(.rateLimited(retryAfter: wait))
+            }
+            return .decided(.allowed(user: user))
+        }
     }
 
     /// Under the lock: the limiter, then the cache, then joining or starting a verification.

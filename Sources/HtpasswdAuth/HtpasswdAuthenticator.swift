@@ -7,8 +7,9 @@ import Synchronization
 ///
 /// - bcrypt and SHA-crypt hashes are verified with libcrypt on a dedicated thread pool, at most
 ///   ``HtpasswdSettings/maxConcurrentHashes`` at once; further attempts wait their turn.
-/// - A verified credential is remembered for ``HtpasswdSettings/cacheTTL``, keyed by an
-///   HMAC-SHA256 of user and password under a key made at start; the cache is forgotten on reload.
+/// - A verified credential is remembered for ``HtpasswdSettings/cacheTTL``, keyed by SHA-256 of
+///   the `Authorization` header behind a secret prefix made at start; a returning client costs
+///   one hash and one lock. The cache is forgotten on reload.
 /// - Failures are counted per client address and per user; past ``HtpasswdSettings/failureLimit``
 ///   in ``HtpasswdSettings/failureWindow`` the answer is ``AuthenticationDecision/rateLimited(retryAfter:)``
 ///   without checking the password. An unknown user takes as long as a wrong password.
@@ -31,7 +32,7 @@ public final class HtpasswdAuthenticator: Sendable {
     let hashing: HashingPool
     let logger: Logger
     /// Made at start and never stored: the cache's keys are worthless to anyone who reads memory dumps later.
-    let cacheKey = SymmetricKey(size: .bits256)
+    let keyer = CredentialKeyer()
     let clock = ContinuousClock()
 
     /// Loads `path` at once, so that start-up fails on a missing or refused file.

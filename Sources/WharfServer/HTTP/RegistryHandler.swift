@@ -21,6 +21,8 @@ struct RegistryHandler: HTTPResponder {
     let operations: OperationsEndpoints?
     /// Cache answers and failed requests, for the status page.
     let activity: ServerActivity
+    /// Requests, durations, bytes and cache answers for `/metrics`.
+    let metrics = RequestMetrics()
     let logger: Logger
     /// Bytes read from a file per write to the client.
     static let chunkSize = 1024 * 1024
@@ -91,29 +93,31 @@ struct RegistryHandler: HTTPResponder {
         )
     }
 
-    /// One line per request; never headers (they may carry credentials).
+    /// One line per request (never headers: they may carry credentials), and its metrics.
     private func logRequest(_ request: Request, response: Response, client: String, duration: Duration) {
+        let route = Self.routeLabel(request.uri.path)
+        let cache = response.headers[RegistryHeaders.cache]
+        let length = response.headers[.contentLength]
+        if let cache { activity.recordCacheAnswer(cache) }
+        metrics.record(
+            route: route,
+            status: response.status.code,
+            duration: duration,
+            bodyBytes: request.method == .head ? nil : length.flatMap(Int64.init),
+            cache: cache
+        )
+        guard logger.logLevel <= .info else { return }
         let milliseconds = Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
             "method": "\(request.method.rawValue)",
             "path": "\(request.uri.path.prefix(300))",
             "status": "\(response.status.code)",
-            "bytes": "\(response.headers[.contentLength] ?? "-")",
+            "bytes": "\(length ?? "-")",
             "ms": "\(Int(milliseconds.rounded()))",
             "client": "\(client)",
         ]
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
-        let route = Self.routeLabel(request.uri.path)
-        if let cache = response.headers[RegistryHeaders.cache] {
-            metadata["cache"] = "\(cache)"
-            activity.recordCacheAnswer(cache)
-            Counter(label: "wharf_cache_total", dimensions: [("kind", route), ("result", cache)]).increment()
-        }
-        Counter(label: "wharf_requests_total", dimensions: [("route", route), ("status", "\(response.status.code)")]).increment()
-        Metrics.Timer(label: "wharf_request_duration_seconds", dimensions: [("route", route)]).record(duration: duration)
-        if let length = response.headers[.contentLength].flatMap(Int64.init), request.method != .head {
-            Counter(label: "wharf_bytes_served_total", dimensions: [("route", route)]).increment(by: length)
-        }
+        if let cache { metadata["cache"] = "\(cache)" }
         logger.info("request", metadata: metadata)
     }
 

@@ -48,7 +48,7 @@ public enum WharfLogging {
     public static func bootstrap(_ settings: WharfConfiguration.LogSettings) -> Logger {
         switch settings.format {
         case .json: LoggingSystem.bootstrap(JSONLogHandler.init(label:))
-        case .text: LoggingSystem.bootstrap(StreamLogHandler.standardError(label:))
+        case .text: LoggingSystem.bootstrap { label in TextLogHandler(label: label) }
         }
         var logger = Logger(label: "wharf")
         logger.logLevel = settings.level

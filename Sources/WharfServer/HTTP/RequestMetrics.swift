@@ -1,0 +1,45 @@
+import Metrics
+import Synchronization
+
+/// The per-request metrics, with their handles made once per route, status and cache result
+/// instead of looked up through the metrics factory on every request.
+final class RequestMetrics: Sendable {
+    private struct RouteHandles {
+        let duration: Metrics.Timer
+        let bytes: Counter
+        var requests: [Int: Counter] = [:]
+        var cacheAnswers: [String: Counter] = [:]
+
+        init(route: String) {
+            duration = Metrics.Timer(label: "wharf_request_duration_seconds", dimensions: [("route", route)])
+            bytes = Counter(label: "wharf_bytes_served_total", dimensions: [("route", route)])
+        }
+    }
+
+    private let handles = Mutex<[String: RouteHandles]>([:])
+
+    /// Counts one answered request.
+    /// - Parameters:
+    ///   - route: a bounded route label (``RegistryHandler/routeLabel(_:)``).
+    ///   - bodyBytes: the bytes of the body sent, when known.
+    ///   - cache: the `X-Wharf-Cache` value, when the answer has one.
+    func record(route: String, status: Int, duration: Duration, bodyBytes: Int64?, cache: String?) {
+        let (requests, timer, bytes, cacheAnswer) = handles.withLock { all in
+            var handles = all[route] ?? RouteHandles(route: route)
+            let requests = handles.requests[status] ?? Counter(label: "wharf_requests_total", dimensions: [("route", route), ("status", String(status))])
+            handles.requests[status] = requests
+            var cacheAnswer: Counter?
+            if let cache {
+                let counter = handles.cacheAnswers[cache] ?? Counter(label: "wharf_cache_total", dimensions: [("kind", route), ("result", cache)])
+                handles.cacheAnswers[cache] = counter
+                cacheAnswer = counter
+            }
+            all[route] = handles
+            return (requests, handles.duration, handles.bytes, cacheAnswer)
+        }
+        requests.increment()
+        timer.record(duration: duration)
+        if let bodyBytes { bytes.increment(by: bodyBytes) }
+        cacheAnswer?.increment()
+    }
+}
