@@ -46,10 +46,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "OutboundURL", swiftSettings: swiftSettings),
         .target(
             name: "Upstream",
             dependencies: [
-                "Registry",
+                "Registry", "OutboundURL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -89,6 +90,7 @@ let package = Package(
         .target(
             name: "ACME",
             dependencies: [
+                "OutboundURL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -108,7 +110,7 @@ let package = Package(
         .target(
             name: "DNS",
             dependencies: [
-                "ACME", "ChildProcess",
+                "ACME", "ChildProcess", "OutboundURL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -138,6 +140,7 @@ let package = Package(
         .target(
             name: "WharfServer",
             dependencies: [
+                "OutboundURL",
                 "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -179,7 +182,7 @@ let package = Package(
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream"], swiftSettings: swiftSettings),
+        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "OutboundURL"], swiftSettings: swiftSettings),
         .testTarget(name: "PullThroughTests", dependencies: ["PullThrough", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ACMETests",

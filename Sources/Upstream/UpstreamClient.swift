@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OutboundURL
 import Registry
 
 /// The registry client for one upstream: token auth, credentials, redirects, error mapping.
@@ -133,6 +134,9 @@ public final class UpstreamClient: Sendable {
         var hops = 0
         let deadline = NIODeadline.now() + timeout
         while true {
+            if let problem = OutboundURL.problem(url) {
+                throw UpstreamError(.badResponse, "the upstream sent Wharf to an unusable URL \(Self.redacted(url)): \(problem)")
+            }
             var request = HTTPClientRequest(url: url)
             request.method = method
             for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -213,6 +217,9 @@ public final class UpstreamClient: Sendable {
         components.queryItems = query
         guard let tokenURL = components.url?.absoluteString else {
             throw UpstreamError(.badResponse, "token realm \"\(realm)\" cannot carry a query")
+        }
+        if let problem = OutboundURL.problem(tokenURL) {
+            throw UpstreamError(.badResponse, "token realm unusable: \(problem)")
         }
         var request = HTTPClientRequest(url: tokenURL)
         request.headers.add(name: "User-Agent", value: "wharf")

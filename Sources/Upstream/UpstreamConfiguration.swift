@@ -1,4 +1,5 @@
 import Foundation
+import OutboundURL
 import Registry
 
 /// One upstream registry: where it is and how Wharf signs in to it.
@@ -31,7 +32,11 @@ public struct UpstreamConfiguration: Sendable, Equatable {
             throw UpstreamError.invalidConfiguration("remote URL \"\(remoteURL)\" is not an absolute http:// or https:// URL")
         }
         guard components.query == nil, components.fragment == nil, components.user == nil else {
-            throw UpstreamError.invalidConfiguration("remote URL \"\(remoteURL)\" must not carry credentials, a query or a fragment")
+            // Not repeated: it may hold a password.
+            throw UpstreamError.invalidConfiguration("the remote URL must not carry credentials (use proxy.username and proxy.password), a query or a fragment")
+        }
+        if let problem = OutboundURL.problem(remoteURL) {
+            throw UpstreamError.invalidConfiguration("remote URL \"\(remoteURL)\": \(problem)")
         }
         self.scheme = scheme
         self.host = host.lowercased()

@@ -57,6 +57,9 @@ struct LyingRegistryResponder: Sendable {
         case .hang:
             headers.add(name: "Content-Length", value: String(bytes.count))
             writer.writeHead(.ok, headers: headers)
+        case .redirectToImpossiblePort:
+            headers.add(name: "Location", value: "http://127.0.0.1:99999/blobs/\(digest)")
+            writer.respond(.found, headers: headers, body: [])
         }
     }
 

@@ -9,4 +9,6 @@ public enum LyingUpstreamMode: Sendable, Equatable {
     case truncated
     /// The status line and headers (`Content-Length: N`), then nothing until the upstream stops.
     case hang
+    /// `302` to `http://127.0.0.1:99999/…`, a port no socket can have.
+    case redirectToImpossiblePort
 }

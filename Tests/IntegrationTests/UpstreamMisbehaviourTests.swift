@@ -43,6 +43,25 @@ struct UpstreamMisbehaviourTests {
         await liar.stop()
     }
 
+    @Test("a redirect to a port no socket can have is a 503 with a reason, and Wharf keeps serving")
+    func redirectToImpossiblePort() async throws {
+        let image = try ImageFactory.image(layerSizes: [1000], seed: 42)
+        let folder = try TemporaryFolder(prefix: "wharf-liar-port")
+        defer { folder.remove() }
+        let liar = try await LyingUpstream.start(mode: .redirectToImpossiblePort)
+        liar.serve(image, repository: "library/test", tag: "latest")
+        let wharf = try await WharfProcess.start(in: folder, upstreamURL: liar.url)
+        let answer = try await HTTPProbe.send(.GET, wharf.url + "/v2/library/test/blobs/\(image.layers[0].digest)")
+        #expect(answer.status >= 500 && answer.status < 600, "\(answer.status) \(answer.body)")
+        #expect(wharf.log().contains("port 99999 is outside 1-65535"), "\(wharf.log().suffix(2000))")
+        #expect(wharf.isRunning)
+        liar.mode = .correct
+        let again = try await HTTPProbe.send(.GET, wharf.url + "/v2/library/test/blobs/\(image.layers[0].digest)")
+        #expect(again.status == 200)
+        await wharf.stop()
+        await liar.stop()
+    }
+
     @Test("a manifest whose bytes do not match its digest is refused and not stored")
     func lyingManifest() async throws {
         let image = try ImageFactory.image(layerSizes: [1000], seed: 41)

@@ -66,6 +66,8 @@ struct ConfigurationLoaderTests {
             ("http:\n  tls:\n    certificate: /x\n", "http.tls"),
             ("auth:\n  token:\n    realm: r\n", "auth.token"),
             ("auth:\n  htpasswd:\n    realm: r\n", "auth.htpasswd.path"),
+            ("proxy:\n  remoteurl: http://127.0.0.1:99999\n", "proxy.remoteurl"),
+            ("http:\n  tls:\n    letsencrypt:\n      hosts: [a.example]\n      directoryurl: https://127.0.0.1:133229/dir\n", "http.tls.letsencrypt.directoryurl"),
         ]
     )
     func badValues(_ yaml: String, _ key: String) {

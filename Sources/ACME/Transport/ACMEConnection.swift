@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import OutboundURL
 import Synchronization
 
 /// Talks to one ACME server: the directory, nonces, signed POSTs with `badNonce` retries,
@@ -104,6 +105,9 @@ final class ACMEConnection: Sendable {
         action: String,
         keepNonce: Bool = true
     ) async throws -> ACMEResponse {
+        if let problem = OutboundURL.problem(url) {
+            throw ACMEError.transport(url, reason: "\(action): the URL is unusable: \(problem)")
+        }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers = headers

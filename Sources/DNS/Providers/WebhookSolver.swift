@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import OutboundURL
 
 /// The `webhook` DNS-01 provider, speaking lego's `httpreq` protocol: `POST <url>/present`
 /// and `POST <url>/cleanup` with a JSON body, `{"fqdn":"_acme-challenge.example.com.","value":"..."}`
@@ -49,6 +50,9 @@ public struct WebhookSolver: ChallengeSolver {
                 "url",
                 "it must be an http:// or https:// URL with a host, e.g. https://dns-hook.internal/acme"
             )
+        }
+        if let problem = OutboundURL.problem(settings.url) {
+            throw DNSError.invalidSetting("url", "it cannot be dialed: \(problem)")
         }
         var username = settings.username
         var password = settings.password

@@ -1,5 +1,6 @@
 import DNS
 import Foundation
+import OutboundURL
 
 /// `http.tls.letsencrypt.*`, DNS-01 included.
 extension ConfigurationLoader {
@@ -17,8 +18,8 @@ extension ConfigurationLoader {
         }
         var settings = WharfConfiguration.ACMESettings(hosts: hosts.map { $0.lowercased() })
         if let url = try reader.string("http.tls.letsencrypt.directoryurl") {
-            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
-                throw reader.error("http.tls.letsencrypt.directoryurl", "must be the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory")
+            if let problem = OutboundURL.problem(url) {
+                throw reader.error("http.tls.letsencrypt.directoryurl", "must be the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory (\(problem))")
             }
             settings.directoryURL = url
         }

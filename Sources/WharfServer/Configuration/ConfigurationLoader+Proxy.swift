@@ -1,4 +1,5 @@
 import Foundation
+import Upstream
 
 /// `proxy.upstreams` and the units distribution writes durations and sizes in.
 extension ConfigurationLoader {
@@ -22,6 +23,7 @@ extension ConfigurationLoader {
                 throw reader.error("\(key).name", "\"\(name)\" is not a registry host name")
             }
             guard let url = try entryReader.string("remoteurl") else { throw reader.error("\(key).remoteurl", "missing") }
+            try checkRemoteURL(url, key: "\(key).remoteurl", reader: reader)
             guard names.insert(name).inserted else { throw reader.error("\(key).name", "\(name) is listed twice") }
             let username = try entryReader.string("username")
             let password = try entryReader.string("password")
@@ -29,6 +31,15 @@ extension ConfigurationLoader {
             result.append(.init(name: name, remoteURL: url, username: username, password: password))
         }
         return result
+    }
+
+    /// Refuses a remote URL the upstream client could not use (the same checks it makes at start).
+    static func checkRemoteURL(_ url: String, key: String, reader: TreeReader) throws(ConfigurationError) {
+        do {
+            _ = try UpstreamConfiguration(remoteURL: url)
+        } catch {
+            throw reader.error(key, error.message)
+        }
     }
 
     /// Go-style durations as distribution writes them: `168h`, `1m`, `90s`, `1h30m`, `500ms`.

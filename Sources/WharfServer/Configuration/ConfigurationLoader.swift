@@ -176,6 +176,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         if let remote = try reader.string("proxy.remoteurl") {
+            try Self.checkRemoteURL(remote, key: "proxy.remoteurl", reader: reader)
             configuration.proxy.remoteURL = remote
         }
         if let name = try reader.string("proxy.name") { configuration.proxy.name = name.lowercased() }
