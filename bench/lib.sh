@@ -1,0 +1,10 @@
+# Helpers shared by the benchmark scripts (sourced).
+
+# A free loopback port, picked by the kernel.
+port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+# Waits up to 20 s for a loopback port to accept connections.
+wait_port() { for _ in $(seq 400); do (echo > /dev/tcp/127.0.0.1/$1) 2>/dev/null && return 0; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
+# The median of numbers on standard input, one per line ("nan" for none).
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) {print "nan"} else {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}}'; }
+# a/b with two decimals, "n/a" when either is missing or b is 0.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0 || a == "nan" || b == "nan") print "n/a"; else printf "%.2f", a/b }'; }
