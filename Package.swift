@@ -224,7 +224,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "WharfTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "ACME", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
