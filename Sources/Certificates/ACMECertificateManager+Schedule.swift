@@ -19,8 +19,7 @@ extension ACMECertificateManager {
     /// Plans the renewal of `current`: from the CA's suggested window when it offers ACME
     /// Renewal Information, else (or when asking fails) from its lifetime.
     func makeSchedule(for current: CertificatePair, previous: RenewalPlan?) async -> Schedule {
-        let (outcome, id) = await RenewalInfoLookup(client: client, policy: policy, logger: logger).ask(about: current)
-        let plan = policy.plan(outcome, previous: previous, notBefore: current.notBefore, notAfter: current.notAfter, now: Date(), random: Double.random(in: 0..<1))
+        let (plan, id) = await RenewalPlanner(client: client, policy: policy, logger: logger).plan(for: current, previous: previous)
         if let previous, previous.basis != plan.basis {
             logger.notice("the CA moved the renewal window; renewal planned again", metadata: ["was": "\(previous.renewAt.formatted(.iso8601))", "now": "\(plan.renewAt.formatted(.iso8601))"])
         }

@@ -51,6 +51,8 @@ struct ARIRenewalTests {
         }
         #expect(Set(asked).count == 2, "\(asked)")
         #expect(Self.installedSerials(wharf.log()).count == 2, "no third certificate: the new window is a month away")
+        let status = try await Command.run(try WharfProcess.binaryPath(), ["cert", "status", "--config", wharf.configPath])
+        #expect(status.stdout.contains("next renewal: in the CA's window"), "wharf cert status asks the CA too\n\(status.summary)")
         await wharf.stop()
         await upstream.stop()
         await front.stop()

@@ -2,13 +2,33 @@ import ACME
 import Foundation
 import Logging
 
-/// Asks the CA's renewalInfo endpoint (RFC 9773) about the served certificate, logs what it
-/// said, and turns every failure into ``RenewalInfoOutcome/failed(retryAfter:)`` so the
-/// scheduler falls back to the lifetime rule instead of stopping.
-struct RenewalInfoLookup: Sendable {
+/// Plans a certificate's renewal: asks the CA's renewalInfo endpoint (RFC 9773) about it, logs
+/// what the CA said, and applies the ``RenewalPolicy``. Every failure becomes
+/// ``RenewalInfoOutcome/failed(retryAfter:)``, so the plan falls back to the lifetime rule
+/// instead of stopping.
+public struct RenewalPlanner: Sendable {
     let client: ACMEClient
     let policy: RenewalPolicy
     let logger: Logger
+
+    /// - Parameters:
+    ///   - client: the ACME client of the CA that issued the certificates.
+    ///   - policy: the renewal rules.
+    ///   - logger: where the CA's window, and failures to get it, are logged.
+    public init(client: ACMEClient, policy: RenewalPolicy = .init(), logger: Logger) {
+        self.client = client
+        self.policy = policy
+        self.logger = logger
+    }
+
+    /// The plan for `pair`, and its ARI identifier when the CA answered for it (the value for
+    /// the renewal order's `replaces`).
+    /// - Parameter previous: the plan made for the same certificate before, kept unless the CA moved the window.
+    public func plan(for pair: CertificatePair, previous: RenewalPlan? = nil) async -> (plan: RenewalPlan, replaces: ARICertificateID?) {
+        let (outcome, id) = await ask(about: pair)
+        let plan = policy.plan(outcome, previous: previous, notBefore: pair.notBefore, notAfter: pair.notAfter, now: Date(), random: Double.random(in: 0..<1))
+        return (plan, id)
+    }
 
     /// The outcome for `pair`, and its ARI identifier when the CA answered for it (the value
     /// for the renewal order's `replaces`).
