@@ -21,7 +21,7 @@ extension ACMECertificateManager {
     func makeSchedule(for current: CertificatePair, previous: RenewalPlan?) async -> Schedule {
         let (plan, id) = await RenewalPlanner(client: client, policy: policy, logger: logger).plan(for: current, previous: previous)
         if let previous, previous.basis != plan.basis {
-            logger.notice("the CA moved the renewal window; renewal planned again", metadata: ["was": "\(previous.renewAt.formatted(.iso8601))", "now": "\(plan.renewAt.formatted(.iso8601))"])
+            logger.notice("renewal planned again from the CA's new window", metadata: ["was": "\(previous.renewAt.formatted(.iso8601))", "renewAt": "\(plan.renewAt.formatted(.iso8601))"])
         }
         return Schedule(serial: current.serialNumberHex, plan: plan, replaces: id)
     }

@@ -55,9 +55,9 @@ public struct RenewalPolicy: Sendable {
     /// The renewal plan for a certificate after asking the CA for renewal information.
     ///
     /// A valid window gives a moment inside it; no window, a failed request or an invalid
-    /// window fall back to the lifetime rule. A moment already chosen for the same window (or
-    /// for the lifetime rule) in `previous` is kept, so asking again does not move the plan
-    /// unless the CA moved the window.
+    /// window keep `previous` (an earlier window the CA suggested included) or, without one,
+    /// fall back to the lifetime rule. A moment already chosen for the same window in
+    /// `previous` is kept, so asking again does not move the plan unless the CA moved the window.
     /// - Parameters:
     ///   - previous: the plan made for the same certificate before, if any.
     ///   - random: a number in 0..<1 (injected for tests).
@@ -84,8 +84,9 @@ public struct RenewalPolicy: Sendable {
                 return RenewalPlan(renewAt: moment, basis: .window(window), askAgainAt: askAgainAt)
             }
         }
-        if let previous, previous.basis == .lifetime {
-            return RenewalPlan(renewAt: previous.renewAt, basis: .lifetime, askAgainAt: askAgainAt)
+        // No usable answer: the plan made before (the CA's earlier window included) stands.
+        if let previous {
+            return RenewalPlan(renewAt: previous.renewAt, basis: previous.basis, askAgainAt: askAgainAt)
         }
         return RenewalPlan(renewAt: renewalTime(notBefore: notBefore, notAfter: notAfter, random: random), basis: .lifetime, askAgainAt: askAgainAt)
     }

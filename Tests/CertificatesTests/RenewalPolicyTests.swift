@@ -132,6 +132,16 @@ struct RenewalPolicyTests {
         #expect(again.renewAt == lifetime, "the lifetime moment is drawn once per certificate")
     }
 
+    @Test("plan: a failed or invalid answer after a window keeps the window's moment")
+    func planKeepsWindowOnFailure() {
+        let first = policy.plan(.answered(window(55, 57), retryAfter: nil), previous: nil, notBefore: notBefore, notAfter: notAfter, now: notBefore, random: 0.5)
+        let later = notBefore.addingTimeInterval(3600)
+        let failed = policy.plan(.failed(retryAfter: .seconds(120)), previous: first, notBefore: notBefore, notAfter: notAfter, now: later, random: 0.1)
+        #expect(failed == RenewalPlan(renewAt: first.renewAt, basis: first.basis, askAgainAt: later.addingTimeInterval(120)))
+        let invalid = policy.plan(.answered(window(57, 55), retryAfter: nil), previous: first, notBefore: notBefore, notAfter: notAfter, now: later, random: 0.1)
+        #expect(invalid.renewAt == first.renewAt && invalid.basis == first.basis)
+    }
+
     @Test("plan: a window that replaces a lifetime plan is followed")
     func planWindowAfterFallback() {
         let failed = policy.plan(.failed(retryAfter: nil), previous: nil, notBefore: notBefore, notAfter: notAfter, now: notBefore, random: 0.5)
