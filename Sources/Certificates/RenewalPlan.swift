@@ -19,6 +19,7 @@ public struct RenewalPlan: Sendable, Hashable {
     /// When to ask the CA for renewal information again; nil when it offers none.
     public let askAgainAt: Date?
 
+    /// A plan, e.g. for a test; ``RenewalPolicy/plan(_:previous:notBefore:notAfter:now:random:)`` makes the real ones.
     public init(renewAt: Date, basis: Basis, askAgainAt: Date?) {
         self.renewAt = renewAt
         self.basis = basis

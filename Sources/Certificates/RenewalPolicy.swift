@@ -15,6 +15,7 @@ public struct RenewalPolicy: Sendable {
     /// The shortest wait between failed attempts, however close expiry is.
     public var minimumRetryDelay: TimeInterval = 2
 
+    /// The defaults above.
     public init() {}
 
     /// The moment to renew: when two thirds of the lifetime have passed (half, for lifetimes

@@ -12,6 +12,7 @@ public struct SuggestedWindow: Sendable {
     /// `explanationURL`, when set.
     public var explanationURL: String?
 
+    /// A window from `start` to `end` (an invalid one, end before start, is allowed on purpose).
     public init(start: Date, end: Date, retryAfter: Int? = 21600, explanationURL: String? = nil) {
         self.start = start
         self.end = end

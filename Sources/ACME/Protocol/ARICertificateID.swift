@@ -50,5 +50,6 @@ public struct ARICertificateID: Sendable, Hashable, CustomStringConvertible {
         try self.init(certificate: try CertificateChain(pem: leafPEM, url: "the certificate").leaf)
     }
 
+    /// The identifier itself.
     public var description: String { value }
 }

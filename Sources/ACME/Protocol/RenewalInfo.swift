@@ -13,6 +13,7 @@ public struct RenewalInfo: Sendable, Hashable, Decodable {
         /// The latest suggested moment.
         public let end: Date
 
+        /// A window from `start` to `end`, as the CA sent it (valid or not).
         public init(start: Date, end: Date) {
             self.start = start
             self.end = end
@@ -25,6 +26,7 @@ public struct RenewalInfo: Sendable, Hashable, Decodable {
             case start, end
         }
 
+        /// Decodes `start` and `end` as RFC 3339 timestamps; anything else is a decoding error.
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             start = try Self.date(container, .start)
@@ -45,6 +47,7 @@ public struct RenewalInfo: Sendable, Hashable, Decodable {
     /// `explanationURL`: a page for people, when the CA gives one.
     public let explanationURL: String?
 
+    /// A RenewalInfo object, e.g. for a test.
     public init(suggestedWindow: Window, explanationURL: String? = nil) {
         self.suggestedWindow = suggestedWindow
         self.explanationURL = explanationURL
