@@ -44,7 +44,8 @@ struct SupportSmokeTests {
         let started = ContinuousClock.now
         await sleeper.stop()
         #expect(!sleeper.isRunning)
-        #expect(ContinuousClock.now - started < .seconds(2), "SIGTERM should end it, not the SIGKILL after 5 s")
+        // Under 5 s tells SIGTERM from the SIGKILL that follows it; a loaded run took 2.03 s.
+        #expect(ContinuousClock.now - started < .seconds(4.5), "SIGTERM should end it, not the SIGKILL after 5 s")
 
         var abandoned: PeerProcess? = try PeerProcess("/bin/sleep", ["60"], in: folder, name: "abandoned")
         let abandonedID = try #require(abandoned?.processIdentifier)
