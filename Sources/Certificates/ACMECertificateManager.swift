@@ -13,11 +13,14 @@ public struct ACMECertificateManager: Service {
         public var hosts: [String]
         public var keyType: KeyType
         public var preferredChain: String?
+        /// The certificate profile to ask for, when the CA offers profiles.
+        public var profile: String?
 
-        public init(hosts: [String], keyType: KeyType = .ecdsaP256, preferredChain: String? = nil) {
+        public init(hosts: [String], keyType: KeyType = .ecdsaP256, preferredChain: String? = nil, profile: String? = nil) {
             self.hosts = hosts
             self.keyType = keyType
             self.preferredChain = preferredChain
+            self.profile = profile
         }
 
         /// The state folder's name for this certificate.
@@ -56,20 +59,44 @@ public struct ACMECertificateManager: Service {
 
     public func run() async throws {
         var failures = 0
+        var schedule: Schedule?
         while !Task.isCancelled {
-            let wait = await nextAttemptDelay(failures: failures)
-            if wait > 0 {
-                logger.info("next certificate renewal planned", metadata: ["in": "\(Int(wait)) s", "hosts": "\(order.hosts)"])
+            let current = provider.current
+            let wait: TimeInterval
+            if failures > 0 {
+                wait = policy.retryDelay(attempt: failures, notAfter: current.isSelfIssued ? nil : current.notAfter, now: Date())
                 Gauge(label: "wharf_certificate_next_renewal_seconds").record(wait)
+            } else if needsCertificateNow(current) {
+                wait = 0
+            } else {
+                if schedule?.serial != current.serialNumberHex || (schedule?.plan.askAgainAt.map { $0 <= Date() } ?? false) {
+                    schedule = await makeSchedule(for: current, previous: schedule?.serial == current.serialNumberHex ? schedule?.plan : nil)
+                }
+                let plan = schedule!.plan
+                wait = max(0, plan.wakeAt.timeIntervalSinceNow)
+                Gauge(label: "wharf_certificate_expiry_seconds").record(current.notAfter.timeIntervalSinceNow)
+                Gauge(label: "wharf_certificate_next_renewal_seconds").record(max(0, plan.renewAt.timeIntervalSinceNow))
+            }
+            var wake = Wake.timer
+            if wait > 0 {
+                logger.info("next certificate renewal planned", metadata: plannedMetadata(wait: wait, failures: failures, schedule: schedule))
+                let renewAt = failures > 0 ? nil : schedule?.plan.renewAt
                 do {
-                    try await cancelWhenGracefulShutdown { try await waitUntilDueOrRequested(wait) }
+                    wake = try await cancelWhenGracefulShutdown { try await waitUntilDueOrRequested(wait, renewAt: renewAt) }
                 } catch {
                     return
                 }
             }
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            // Woken to ask the CA for renewal information again, not to renew.
+            if wake == .timer, failures == 0, let plan = schedule?.plan, schedule?.serial == provider.current.serialNumberHex,
+                !needsCertificateNow(provider.current), plan.renewAt > Date()
+            {
+                continue
+            }
+            let replaces = schedule?.serial == provider.current.serialNumberHex ? schedule?.replaces : nil
             do {
-                try await renew()
+                try await renew(replaces: replaces, force: wake == .forced)
                 failures = 0
             } catch is CancellationError {
                 return
@@ -89,36 +116,15 @@ public struct ACMECertificateManager: Service {
         }
     }
 
-    /// Sleeps `seconds`, looking every 2 s for a `wharf cert renew` request in the state folder.
-    private func waitUntilDueOrRequested(_ seconds: TimeInterval) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            try await Task.sleep(for: min(.seconds(2), deadline - ContinuousClock.now))
-            switch RenewalRequest.take(in: client.accountStore.folder) {
-            case .force:
-                logger.notice("renewal requested with --force", metadata: ["hosts": "\(order.hosts)"])
-                return
-            case .ifDue:
-                if await nextAttemptDelay(failures: 0) <= 0 { return }
-                logger.notice("renewal requested, but the certificate is not due; keeping it", metadata: ["hosts": "\(order.hosts)"])
-            case nil:
-                continue
-            }
-        }
+    /// Whether `current` must be replaced at once: a temporary certificate, or one for other names.
+    func needsCertificateNow(_ current: CertificatePair) -> Bool {
+        current.isSelfIssued || Set(current.names) != Set(order.hosts)
     }
 
-    /// Seconds until the next attempt: now for a temporary or mismatched certificate, the
-    /// policy's renewal time otherwise, the backoff after failures.
-    func nextAttemptDelay(failures: Int) async -> TimeInterval {
-        let current = provider.current
-        let now = Date()
-        if failures > 0 {
-            return policy.retryDelay(attempt: failures, notAfter: current.isSelfIssued ? nil : current.notAfter, now: now)
-        }
-        guard !current.isSelfIssued, Set(current.names) == Set(order.hosts) else { return 0 }
-        let due = policy.renewalTime(notBefore: current.notBefore, notAfter: current.notAfter, random: Double.random(in: 0..<1))
-        Gauge(label: "wharf_certificate_expiry_seconds").record(current.notAfter.timeIntervalSince(now))
-        return max(0, due.timeIntervalSince(now))
+    /// Whether `pair` is inside its renewal time by the lifetime rule (without jitter), for a
+    /// certificate another instance stored.
+    private func isDueByLifetime(_ pair: CertificatePair) -> Bool {
+        needsCertificateNow(pair) || policy.renewalTime(notBefore: pair.notBefore, notAfter: pair.notAfter, random: 0) <= Date()
     }
 
     /// Installs a certificate another instance sharing the state folder stored meanwhile.
@@ -139,9 +145,11 @@ public struct ACMECertificateManager: Service {
         return true
     }
 
-    private func renew() async throws {
-        // Another instance on the same state folder may have renewed already.
-        if await adoptStoredCertificate(), await nextAttemptDelay(failures: 0) > 0 { return }
+    /// Orders and installs a new certificate, unless another instance sharing the state folder
+    /// stored one meanwhile (and `force` is not set).
+    /// - Parameter replaces: the ARI identifier of the certificate being replaced, when the CA knows it.
+    private func renew(replaces: ARICertificateID?, force: Bool) async throws {
+        if !force, await adoptStoredCertificate(), !isDueByLifetime(provider.current) { return }
         let lock = StateFolderLock(folder: client.accountStore.folder)
         while !lock.acquire() {
             logger.info("another instance is ordering the certificate; waiting for it", metadata: ["lock": "\(lock.path)"])
@@ -149,9 +157,17 @@ public struct ACMECertificateManager: Service {
             if await adoptStoredCertificate() { return }
         }
         defer { lock.release() }
-        if await adoptStoredCertificate(), await nextAttemptDelay(failures: 0) > 0 { return }
+        if !force, await adoptStoredCertificate(), !isDueByLifetime(provider.current) { return }
         let started = ContinuousClock.now
-        let issued = try await client.obtainCertificate(hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain)
+        let issued: IssuedCertificate
+        do {
+            issued = try await obtain(replaces: replaces)
+        } catch let error as ACMEError where replaces != nil && error.problem?.shortType == "alreadyReplaced" {
+            // RFC 9773 §5: the CA says the certificate was replaced already; an order without
+            // `replaces` still renews it.
+            logger.notice("the CA says the certificate was already replaced; ordering without replaces", metadata: ["replaces": "\(replaces!)"])
+            issued = try await obtain(replaces: nil)
+        }
         try await client.accountStore.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)
         let pair = try CertificatePair.fromPEM(certificate: issued.chainPEM, key: issued.privateKeyPEM)
         try provider.install(pair)
@@ -160,6 +176,13 @@ public struct ACMECertificateManager: Service {
         logger.notice(
             "installed a certificate from the ACME CA",
             metadata: ["hosts": "\(order.hosts)", "serial": "\(pair.serialNumberHex)", "notAfter": "\(pair.notAfter)", "took": "\(ContinuousClock.now - started)"]
+        )
+    }
+
+    private func obtain(replaces: ARICertificateID?) async throws -> IssuedCertificate {
+        try await client.obtainCertificate(
+            hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain,
+            replaces: replaces?.value, profile: order.profile
         )
     }
 }

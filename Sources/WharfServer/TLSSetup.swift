@@ -37,10 +37,14 @@ struct TLSSetup {
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
                 keyType: try KeyType(configurationValue: acme.keyType),
-                preferredChain: acme.preferredChain
+                preferredChain: acme.preferredChain,
+                profile: acme.profile
             )
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
+            if let profile = acme.profile {
+                try await ACMEProfileCheck.verify(profile: profile, client: client, logger: logger)
+            }
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solver: any ChallengeSolver
             do {

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 /// A request received by a ``LocalHTTPServer``.
@@ -30,13 +31,17 @@ final class LocalHTTPServer: Sendable {
         self.connections = connections
     }
 
-    static func start(responder: @escaping HTTPResponder) async throws -> LocalHTTPServer {
+    /// Starts listening; with `tls`, every connection is HTTPS.
+    static func start(tls: NIOSSLContext? = nil, responder: @escaping HTTPResponder) async throws -> LocalHTTPServer {
         let connections = OpenConnections()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 connections.insert(channel)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(HTTPRequestCollector(responder: responder))
                 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A real Pebble ACME CA on 127.0.0.1 with its own `pebble-challtestsrv` as DNS server.
 ///
@@ -18,27 +19,39 @@ public final class PebblePeer: Sendable {
     public let managementPort: Int
     /// The PEM file to trust for Pebble's HTTPS listeners (ACME and management).
     public let caBundlePath: String
+    /// The throw-away CA behind ``caBundlePath``, for other test servers the same clients should trust.
+    public let listenerAuthority: TestCertificateAuthority
     /// The options it was started with.
     public let options: PebbleOptions
     /// Its DNS server.
     public let dns: ChallengeTestServerPeer
     /// The `pebble.json` written for it.
     public let configPath: String
-    private let process: PeerProcess
+    private let process: Mutex<PeerProcess>
+    private let executable: String
+    private let folder: TemporaryFolder
+    private let name: String
 
     /// `https://127.0.0.1:<port>/dir`.
     public var directoryURL: String { "https://127.0.0.1:\(port)/dir" }
     /// `https://127.0.0.1:<managementPort>`.
     public var managementURL: String { "https://127.0.0.1:\(managementPort)" }
 
-    private init(port: Int, managementPort: Int, caBundlePath: String, options: PebbleOptions, dns: ChallengeTestServerPeer, configPath: String, process: PeerProcess) {
+    private init(
+        port: Int, managementPort: Int, listenerAuthority: TestCertificateAuthority, options: PebbleOptions, dns: ChallengeTestServerPeer,
+        configPath: String, process: PeerProcess, executable: String, folder: TemporaryFolder, name: String
+    ) {
         self.port = port
         self.managementPort = managementPort
-        self.caBundlePath = caBundlePath
+        self.caBundlePath = listenerAuthority.certificatePath
+        self.listenerAuthority = listenerAuthority
         self.options = options
         self.dns = dns
         self.configPath = configPath
-        self.process = process
+        self.process = Mutex(process)
+        self.executable = executable
+        self.folder = folder
+        self.name = name
     }
 
     /// Starts `pebble-challtestsrv` and `pebble` on kernel-picked ports and waits until both listen.
@@ -55,24 +68,12 @@ public final class PebblePeer: Sendable {
             let managementPort = try FreePort.make()
             let configPath = folder.file("\(name).json")
             try writeConfig(to: configPath, port: port, managementPort: managementPort, certificate: listener, options: options)
-            let process = try PeerProcess(
-                executable,
-                ["-config", configPath, "-dnsserver", options.dnsServer ?? "127.0.0.1:\(dns.dnsPort)"],
-                environment: options.processEnvironment,
-                in: folder,
-                name: name
-            )
+            let process = try launch(executable, configPath: configPath, options: options, dns: dns, in: folder, name: name)
             do {
-                try await process.waitForPort(port)
-                try await process.waitForPort(managementPort)
-                // Another test's process may hold a port Pebble failed to bind: make sure the
-                // listeners answer with the certificate made for this Pebble.
-                try await waitUntilServing(process: process, urls: [
-                    "https://127.0.0.1:\(port)/dir", "https://127.0.0.1:\(managementPort)/roots/0",
-                ], caBundlePath: listenerCA.certificatePath)
+                try await waitUntilServing(process: process, port: port, managementPort: managementPort, caBundlePath: listenerCA.certificatePath)
                 return PebblePeer(
-                    port: port, managementPort: managementPort, caBundlePath: listenerCA.certificatePath,
-                    options: options, dns: dns, configPath: configPath, process: process
+                    port: port, managementPort: managementPort, listenerAuthority: listenerCA, options: options, dns: dns,
+                    configPath: configPath, process: process, executable: executable, folder: folder, name: name
                 )
             } catch {
                 let lostPort = process.log().contains("address already in use")
@@ -101,9 +102,9 @@ public final class PebblePeer: Sendable {
         try await management("/cert-status-by-serial/\(serial.lowercased())")
     }
 
-    /// Everything Pebble logged since this start (requests, accounts, orders).
+    /// Everything Pebble logged since its last start (requests, accounts, orders).
     public func log() -> String {
-        process.log()
+        process.withLock { $0 }.log()
     }
 
     /// How many accounts Pebble created (it logs "There are now N accounts in memory").
@@ -113,8 +114,24 @@ public final class PebblePeer: Sendable {
 
     /// Stops Pebble and its DNS server.
     public func stop() async {
-        await process.stop()
+        await stopCA()
         await dns.stop()
+    }
+
+    /// Stops Pebble only (its DNS server keeps running): the CA becomes unreachable, as in an outage.
+    public func stopCA() async {
+        await process.withLock { $0 }.stop()
+    }
+
+    /// Starts Pebble again on the same ports with the same configuration, after ``stopCA()``.
+    ///
+    /// Pebble keeps nothing across a restart: accounts, orders and its issuing root and
+    /// intermediate are new, so fetch ``rootPEM(_:)`` again.
+    /// - Throws: when it does not serve again (another process took a port meanwhile).
+    public func restartCA() async throws {
+        let next = try Self.launch(executable, configPath: configPath, options: options, dns: dns, in: folder, name: name)
+        process.withLock { $0 = next }
+        try await Self.waitUntilServing(process: next, port: port, managementPort: managementPort, caBundlePath: caBundlePath)
     }
 
     private func management(_ path: String) async throws -> String {
@@ -126,7 +143,22 @@ public final class PebblePeer: Sendable {
         return result.stdout
     }
 
-    private static func waitUntilServing(process: PeerProcess, urls: [String], caBundlePath: String) async throws {
+    private static func launch(_ executable: String, configPath: String, options: PebbleOptions, dns: ChallengeTestServerPeer, in folder: TemporaryFolder, name: String) throws -> PeerProcess {
+        try PeerProcess(
+            executable,
+            ["-config", configPath, "-dnsserver", options.dnsServer ?? "127.0.0.1:\(dns.dnsPort)"],
+            environment: options.processEnvironment,
+            in: folder,
+            name: name
+        )
+    }
+
+    /// Waits until both listeners accept connections and answer with the certificate made for
+    /// this Pebble (another test's process may hold a port Pebble failed to bind).
+    private static func waitUntilServing(process: PeerProcess, port: Int, managementPort: Int, caBundlePath: String) async throws {
+        try await process.waitForPort(port)
+        try await process.waitForPort(managementPort)
+        let urls = ["https://127.0.0.1:\(port)/dir", "https://127.0.0.1:\(managementPort)/roots/0"]
         let curl = try Command.locate("curl", debianPackage: "curl")
         let deadline = ContinuousClock.now + .seconds(30)
         for url in urls {

@@ -2,6 +2,7 @@ import ACME
 import ArgumentParser
 import Certificates
 import Foundation
+import Logging
 import WharfServer
 
 /// `wharf cert status` and `wharf cert renew`.
@@ -32,13 +33,22 @@ struct CertCommand: AsyncParsableCommand {
                 return
             }
             let left = pair.notAfter.timeIntervalSinceNow / 86400
-            let renewal = RenewalPolicy().renewalTime(notBefore: pair.notBefore, notAfter: pair.notAfter, random: 0)
+            // The CA may suggest its own window (ARI): ask it as the server does, quietly, as the
+            // output says what came of it.
+            let quiet = Logger(label: "wharf.cert") { _ in SwiftLogNoOpLogHandler() }
+            let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, logger: quiet)
+            let plan = await RenewalPlanner(client: client, logger: quiet).plan(for: pair).plan
             print("  issuer:       \(pair.issuerCommonName ?? "?")")
             print("  serial:       \(pair.serialNumberHex)")
             print("  not before:   \(pair.notBefore)")
             print("  not after:    \(pair.notAfter)")
             print("  days left:    \(String(format: "%.1f", left))")
-            print("  next renewal: \(renewal) (plus up to 10 minutes of jitter)")
+            switch plan.basis {
+            case .lifetime:
+                print("  next renewal: \(plan.renewAt) (by the lifetime rule, jitter included; the server draws its own)")
+            case .window(let window):
+                print("  next renewal: in the CA's window \(window.start) to \(window.end) (the server draws its own moment inside it)")
+            }
             if let error = metadata?.lastError { print("  last error:   \(error) (\(metadata?.lastErrorAt.map { "\($0)" } ?? "?"))") }
         }
     }

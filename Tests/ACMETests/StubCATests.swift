@@ -31,7 +31,8 @@ struct StubCATests {
         await ca.stop()
         #expect(error?.kind == .rateLimited)
         let retryAfter = try #require(error?.retryAfter)
-        #expect(retryAfter > .seconds(3590) && retryAfter <= .seconds(3601))
+        // The date was written before the order; a loaded machine may take a while to get there.
+        #expect(retryAfter > .seconds(3480) && retryAfter <= .seconds(3601))
         #expect(error?.description.contains("too many new orders recently") == true)
     }
 

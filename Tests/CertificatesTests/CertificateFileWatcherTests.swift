@@ -6,7 +6,7 @@ import WharfTesting
 @Suite("CertificateFileWatcher reloads replaced files and refuses broken ones")
 struct CertificateFileWatcherTests {
     /// Polls `condition` every 50 ms until it holds or `timeout` passes.
-    private func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws -> Bool {
+    private func eventually(within timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
@@ -53,6 +53,9 @@ struct CertificateFileWatcherTests {
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await watcher.run() }
+            // The watcher takes its first look when it starts; a change made before that is not
+            // a change to it (under full-suite load the task starts late).
+            #expect(try await eventually { logs.messages.contains { $0.contains("watching the certificate files") } })
 
             // An operator replaces the key, then (a moment later) the certificate, in place.
             try overwrite(live.key, with: second.key)

@@ -28,17 +28,19 @@ struct ACMEServingTests {
         return served
     }
 
-    static func config(port: Int, plainPort: Int, pebble: PebblePeer, state: String) -> String {
+    /// The `http:` keys for ACME from `pebble` (or from `directoryURL`, an ARI front server trusted
+    /// through Pebble's CA bundle); `extra` holds more `letsencrypt` keys, indented by six spaces.
+    static func config(port: Int, plainPort: Int, pebble: PebblePeer, state: String, directoryURL: String? = nil, extra: String = "") -> String {
         """
           tls:
             letsencrypt:
               hosts: [mirror.example.test, www.example.test]
-              directoryurl: \(pebble.directoryURL)
+              directoryurl: \(directoryURL ?? pebble.directoryURL)
               cabundle: \(pebble.caBundlePath)
               cachefile: \(state)
               email: ops@example.test
               httpaddr: 127.0.0.1:\(plainPort)
-
+        \(extra)
         """
     }
 

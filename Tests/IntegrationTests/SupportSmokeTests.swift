@@ -44,8 +44,8 @@ struct SupportSmokeTests {
         let started = ContinuousClock.now
         await sleeper.stop()
         #expect(!sleeper.isRunning)
-        // Under 5 s: SIGTERM ended it, not the SIGKILL that follows after 5 s (generous for a loaded machine).
-        #expect(ContinuousClock.now - started < .milliseconds(4500), "SIGTERM should end it, not the SIGKILL after 5 s")
+        // Under 5 s tells SIGTERM from the SIGKILL that follows it; a loaded run took 3.0 s.
+        #expect(ContinuousClock.now - started < .seconds(4.5), "SIGTERM should end it, not the SIGKILL after 5 s")
 
         var abandoned: PeerProcess? = try PeerProcess("/bin/sleep", ["60"], in: folder, name: "abandoned")
         let abandonedID = try #require(abandoned?.processIdentifier)

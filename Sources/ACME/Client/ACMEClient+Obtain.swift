@@ -94,17 +94,18 @@ extension ACMEClient {
     /// The `newOrder` payload: `replaces` only for a CA with ARI, `profile` only for one with profiles.
     func newOrderRequest(_ order: OrderParameters, directory: ACMEDirectory) throws(ACMEError) -> NewOrderRequest {
         var request = NewOrderRequest(identifiers: order.identifiers)
-        if directory.offersRenewalInfo {
-            request.replaces = order.replaces
+        if directory.offersRenewalInfo, let replaces = order.replaces {
+            request.replaces = replaces
+            logger.info("the order replaces an earlier certificate", metadata: ["replaces": "\(replaces)"])
         }
         if let profile = order.profile {
-            if directory.profiles.isEmpty {
-                logger.warning("the CA offers no certificate profiles; ordering without one", metadata: ["profile": "\(profile)"])
-            } else if directory.profiles[profile] == nil {
-                let offered = directory.profiles.keys.sorted().joined(separator: ", ")
-                throw .invalidConfiguration("profile \(String(reflecting: profile))", reason: "is not offered by \(directoryURL); choose one of \(offered)")
-            } else {
+            switch directory.support(forProfile: profile) {
+            case .offered:
                 request.profile = profile
+            case .noProfiles:
+                logger.warning("the CA offers no certificate profiles; ordering without one", metadata: ["profile": "\(profile)"])
+            case .notOffered(let offered):
+                throw .invalidConfiguration("profile \(String(reflecting: profile))", reason: "is not offered by \(directoryURL); choose one of \(offered.joined(separator: ", "))")
             }
         }
         return request

@@ -81,6 +81,10 @@ public struct ACMEClient: Sendable {
         }
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // A CA that refuses connections is reported at once instead of after 10 s of silent
+        // reconnecting: the renewal scheduler has its own backoff, and retries near expiry
+        // must come seconds apart.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let connection = ACMEConnection(directoryURL: directoryURL, client: client, logger: logger)
         let result: T

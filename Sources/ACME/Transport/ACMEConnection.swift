@@ -35,13 +35,18 @@ final class ACMEConnection: Sendable {
         if let directory = cachedDirectory.withLock({ $0 }) {
             return directory
         }
-        let response = try await send(.GET, directoryURL, action: "the directory request")
+        let response = try await get(directoryURL, action: "the directory request")
         guard response.status == 200 else {
             throw ACMEError.httpStatus(directoryURL, action: "the directory request", status: response.status, body: response.excerpt, retryAfter: response.retryAfter)
         }
         let directory = try response.decode(ACMEDirectory.self, action: "the directory request")
         cachedDirectory.withLock { $0 = directory }
         return directory
+    }
+
+    /// An unauthenticated GET (the directory, RFC 9773 renewalInfo); any status is returned.
+    func get(_ url: String, action: String) async throws -> ACMEResponse {
+        try await send(.GET, url, action: action)
     }
 
     /// Sends a signed POST of `payload` (nil: POST-as-GET) to `url`.

@@ -75,6 +75,7 @@ enum ConfigurationKeys {
                     "keytype": .implemented,
                     "eab": .section(["kid": .implemented, "hmackey": .implemented]),
                     "preferredchain": .implemented,
+                    "profile": .implemented,
                     "dns": .section([
                         "provider": .implemented,
                         "propagationtimeout": .implemented,

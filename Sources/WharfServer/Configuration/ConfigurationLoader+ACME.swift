@@ -7,7 +7,7 @@ extension ConfigurationLoader {
     /// `http.tls.letsencrypt.*`; `nil` when no hosts are given (the section may hold only httpaddr).
     static func acmeSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ACMESettings? {
         guard let hosts = try reader.strings("http.tls.letsencrypt.hosts") else {
-            for key in ["email", "directoryurl", "cachefile", "challenge", "keytype", "cabundle", "preferredchain", "eab"]
+            for key in ["email", "directoryurl", "cachefile", "challenge", "keytype", "cabundle", "preferredchain", "profile", "eab"]
             where reader.value("http.tls.letsencrypt.\(key)") != nil {
                 throw reader.error("http.tls.letsencrypt.hosts", "ACME needs the names to order a certificate for")
             }
@@ -49,6 +49,12 @@ extension ConfigurationLoader {
             throw reader.error("http.tls.letsencrypt.eab", "kid and hmackey go together")
         }
         settings.preferredChain = try reader.string("http.tls.letsencrypt.preferredchain")
+        if let profile = try reader.string("http.tls.letsencrypt.profile") {
+            guard !profile.isEmpty, !profile.contains(where: \.isWhitespace) else {
+                throw reader.error("http.tls.letsencrypt.profile", "must name one of the CA's certificate profiles, e.g. classic")
+            }
+            settings.profile = profile
+        }
         return settings
     }
 

@@ -44,6 +44,7 @@ public enum ConfigurationPrinter {
                 lines.append("      keytype: \(acme.keyType)")
                 if let bundle = acme.caBundle { lines.append("      cabundle: \(quoted(bundle))") }
                 if let chain = acme.preferredChain { lines.append("      preferredchain: \(quoted(chain))") }
+                if let profile = acme.profile { lines.append("      profile: \(quoted(profile))") }
                 if let kid = acme.eabKeyID { lines.append("      eab:\n        kid: \(quoted(kid))\n        hmackey: \"********\"") }
                 if let plain = configuration.http.plainListener { lines.append("      httpaddr: \(quoted(plain.description))") }
                 if let dns = acme.dns {

@@ -127,6 +127,9 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var eabHMACKey: String?
         /// `preferredchain`: the issuer common name of the root to prefer among alternate chains.
         public var preferredChain: String?
+        /// `profile`: the certificate profile to order (Let's Encrypt's `classic`, `shortlived`, ...),
+        /// when the CA lists profiles in its directory.
+        public var profile: String?
         /// `dns`: the DNS-01 provider, when `challenge` is `dns-01`.
         public var dns: DNSChallengeSettings?
 

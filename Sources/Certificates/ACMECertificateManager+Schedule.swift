@@ -1,0 +1,63 @@
+import ACME
+import Foundation
+import Logging
+
+/// Planning and waiting: when the scheduler wakes next, and why.
+extension ACMECertificateManager {
+    /// The plan for the certificate being served, and its ARI identifier when the CA answered for it.
+    struct Schedule: Sendable {
+        let serial: String
+        let plan: RenewalPlan
+        let replaces: ARICertificateID?
+    }
+
+    /// Why the scheduler woke up.
+    enum Wake {
+        case timer, forced, requestedWhileDue
+    }
+
+    /// Plans the renewal of `current`: from the CA's suggested window when it offers ACME
+    /// Renewal Information, else (or when asking fails) from its lifetime.
+    func makeSchedule(for current: CertificatePair, previous: RenewalPlan?) async -> Schedule {
+        let (plan, id) = await RenewalPlanner(client: client, policy: policy, logger: logger).plan(for: current, previous: previous)
+        if let previous, previous.basis != plan.basis {
+            logger.notice("renewal planned again from the CA's new window", metadata: ["was": "\(previous.renewAt.formatted(.iso8601))", "renewAt": "\(plan.renewAt.formatted(.iso8601))"])
+        }
+        return Schedule(serial: current.serialNumberHex, plan: plan, replaces: id)
+    }
+
+    func plannedMetadata(wait: TimeInterval, failures: Int, schedule: Schedule?) -> Logger.Metadata {
+        var metadata: Logger.Metadata = ["in": "\(Int(wait)) s", "hosts": "\(order.hosts)"]
+        guard failures == 0, let plan = schedule?.plan else { return metadata }
+        metadata["renewAt"] = "\(plan.renewAt.formatted(.iso8601))"
+        switch plan.basis {
+        case .lifetime:
+            metadata["basis"] = "lifetime"
+        case .window(let window):
+            metadata["basis"] = "CA window \(window.start.formatted(.iso8601)) to \(window.end.formatted(.iso8601))"
+        }
+        if let askAgainAt = plan.askAgainAt { metadata["askCAAgainAt"] = "\(askAgainAt.formatted(.iso8601))" }
+        return metadata
+    }
+
+    /// Sleeps `seconds`, looking every 2 s for a `wharf cert renew` request in the state folder.
+    /// - Parameter renewAt: the planned renewal, against which `wharf cert renew` (without
+    ///   `--force`) is judged; nil when an attempt is due anyway.
+    func waitUntilDueOrRequested(_ seconds: TimeInterval, renewAt: Date?) async throws -> Wake {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: min(.seconds(2), deadline - ContinuousClock.now))
+            switch RenewalRequest.take(in: client.accountStore.folder) {
+            case .force:
+                logger.notice("renewal requested with --force", metadata: ["hosts": "\(order.hosts)"])
+                return .forced
+            case .ifDue:
+                if needsCertificateNow(provider.current) || (renewAt ?? .distantPast) <= Date() { return .requestedWhileDue }
+                logger.notice("renewal requested, but the certificate is not due; keeping it", metadata: ["hosts": "\(order.hosts)"])
+            case nil:
+                continue
+            }
+        }
+        return .timer
+    }
+}
