@@ -2,7 +2,8 @@ import Foundation
 
 /// A lock file in the certificate state folder, so that several Wharf instances sharing one
 /// folder (a shared volume) order a certificate once. It names its owner and expires, so a
-/// crashed holder's lock is taken over after ``lifetime``.
+/// crashed holder's lock is taken over after ``lifetime`` — at once when the holder was a
+/// process on this same kernel and PID namespace that no longer exists (a restart after a crash).
 public struct StateFolderLock: Sendable {
     public let path: String
     /// How long a lock holds without being released.
@@ -13,6 +14,9 @@ public struct StateFolderLock: Sendable {
     private struct Content: Codable {
         let owner: String
         let expires: Double
+        /// The kernel boot and PID namespace the holder ran in (``ProcessIdentity``).
+        var machine: String?
+        var pid: Int32?
     }
 
     public init(folder: String, name: String = "order", lifetime: TimeInterval = 600) {
@@ -23,7 +27,7 @@ public struct StateFolderLock: Sendable {
 
     /// Takes the lock if it is free or expired; `false` when another owner holds it.
     public func acquire(now: Date = Date()) -> Bool {
-        let content = Content(owner: owner, expires: now.timeIntervalSince1970 + lifetime)
+        let content = Content(owner: owner, expires: now.timeIntervalSince1970 + lifetime, machine: ProcessIdentity.machine, pid: getpid())
         guard let data = try? JSONEncoder().encode(content) else { return false }
         let folder = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -36,7 +40,7 @@ public struct StateFolderLock: Sendable {
             return true
         }
         guard let held = current(), held.owner != owner else { return current()?.owner == owner }
-        guard held.expires < now.timeIntervalSince1970 else { return false }
+        guard held.expires < now.timeIntervalSince1970 || Self.holderIsGone(held) else { return false }
         // Expired: replace it, then check that this process's content is the one that stayed.
         let temporary = "\(path).\(owner)"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]),
@@ -48,6 +52,12 @@ public struct StateFolderLock: Sendable {
     /// Releases the lock if this process holds it.
     public func release() {
         if current()?.owner == owner { unlink(path) }
+    }
+
+    /// Whether the holder ran in this kernel and PID namespace and its process no longer exists.
+    private static func holderIsGone(_ held: Content) -> Bool {
+        guard let machine = held.machine, machine == ProcessIdentity.machine, let pid = held.pid, pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     private func current() -> Content? {
