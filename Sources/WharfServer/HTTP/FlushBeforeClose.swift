@@ -41,16 +41,19 @@ final class FlushBeforeCloseHandler: ChannelOutboundHandler, RemovableChannelHan
     }
 }
 
-/// A child channel whose pipeline starts with a ``FlushBeforeCloseHandler``, nearest the socket.
+/// A child channel whose pipeline starts with a ``FlushBeforeCloseHandler`` nearest the socket
+/// and, on plaintext HTTP/1.1, a ``SendfileHandler``.
 struct FlushBeforeCloseChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
     let base: Base
     let limit: TimeAmount
+    var sendsFiles = false
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(FlushBeforeCloseHandler(limit: limit), position: .first)
+            if sendsFiles { try channel.pipeline.syncOperations.addHandler(SendfileHandler(), position: .first) }
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
@@ -65,10 +68,10 @@ extension HTTPServerBuilder {
     /// How long a closing connection may take to hand its last bytes to the kernel.
     static let flushLimit: TimeAmount = .seconds(30)
 
-    /// HTTP/1.1 in clear, connections closed only after their last bytes went out.
+    /// HTTP/1.1 in clear, stored blobs sent with sendfile, connections closed only after their last bytes went out.
     static func flushedHTTP1() -> HTTPServerBuilder {
         .init { responder in
-            FlushBeforeCloseChannel(base: HTTP1Channel(responder: responder), limit: flushLimit)
+            FlushBeforeCloseChannel(base: HTTP1Channel(responder: responder), limit: flushLimit, sendsFiles: true)
         }
     }
 

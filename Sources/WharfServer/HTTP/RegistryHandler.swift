@@ -41,7 +41,7 @@ struct RegistryHandler: HTTPResponder {
             } else if let operations, OperationsEndpoints.protectedPaths.contains(path), let answer = operations.respond(path: path, isHead: isHead) {
                 response = answer
             } else {
-                response = try await route(request, isHead: isHead)
+                response = try await route(request, isHead: isHead, channel: context.channel)
             }
         } catch let error as RegistryError {
             response = error.response(includeBody: !isHead)
@@ -121,7 +121,7 @@ struct RegistryHandler: HTTPResponder {
         logger.info("request", metadata: metadata)
     }
 
-    private func route(_ request: Request, isHead: Bool) async throws -> Response {
+    private func route(_ request: Request, isHead: Bool, channel: any Channel) async throws -> Response {
         let upstream: UpstreamTarget
         let path: String
         switch upstreams.select(namespace: request.uri.queryParameters["ns"].map(String.init), path: request.uri.path) {
@@ -143,7 +143,7 @@ struct RegistryHandler: HTTPResponder {
         case .manifest(let name, let reference):
             return try await manifest(name, reference, request: request, isHead: isHead, upstream: upstream)
         case .blob(let name, let digest):
-            return try await blob(name, digest, request: request, isHead: isHead, upstream: upstream)
+            return try await blob(name, digest, request: request, isHead: isHead, upstream: upstream, channel: channel)
         case .tagsList(let name):
             return try await tagList(name, request: request, isHead: isHead, upstream: upstream)
         case .upload:
@@ -177,7 +177,7 @@ struct RegistryHandler: HTTPResponder {
 
     // MARK: Blobs
 
-    private func blob(_ name: RepositoryName, _ digest: Digest, request: Request, isHead: Bool, upstream: UpstreamTarget) async throws -> Response {
+    private func blob(_ name: RepositoryName, _ digest: Digest, request: Request, isHead: Bool, upstream: UpstreamTarget, channel: any Channel) async throws -> Response {
         let source = try await cache.blob(name, digest, from: upstream)
         var headers: HTTPFields = [
             RegistryHeaders.cache: source.isStored ? "hit" : "miss",
@@ -208,8 +208,14 @@ struct RegistryHandler: HTTPResponder {
         }
         let selected = range
         let body = ResponseBody(contentLength: length.map { Int($0) }) { writer in
-            try await source.stream(range: selected, chunkSize: Self.chunkSize) { buffer in
-                try await writer.write(buffer)
+            if case .stored(let file) = source, let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get() {
+                let duplicate = dup(file.file.descriptor)
+                guard duplicate >= 0 else { throw RegistryError(.internalError, "cannot duplicate the descriptor of \(digest)") }
+                try await writer.write(sendfile.enqueue(descriptor: duplicate, range: selected ?? 0..<file.size))
+            } else {
+                try await source.stream(range: selected, chunkSize: Self.chunkSize) { buffer in
+                    try await writer.write(buffer)
+                }
             }
             try await writer.finish(nil)
         }

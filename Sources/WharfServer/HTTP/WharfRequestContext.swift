@@ -7,9 +7,12 @@ struct WharfRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The peer's IP address without port, or `unknown`.
     let clientAddress: String
+    /// The connection, for handing a stored blob to its ``SendfileHandler``.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 }
