@@ -18,7 +18,9 @@ struct PebbleFailureTests {
             #expect(failure.identifier == "mirror.example.test")
             #expect(failure.problem?.shortType == "connection")
             #expect(failure.description.contains("could not validate mirror.example.test with http-01"))
-            #expect(failure.description.lowercased().contains("connection refused"), "\(failure)")
+            // The validator's own words are quoted. Whether they say "connection refused" or
+            // "EOF" depends on whether another test's peer took the freed port meanwhile.
+            #expect(failure.description.contains("/.well-known/acme-challenge/"), "\(failure)")
             #expect(failure.description.contains("port 80 reaches Wharf"))
             #expect(fixture.logs.text.contains("deactivat"))
             print("error shown to the user: \(failure)")
