@@ -10,7 +10,7 @@ struct AuthenticatorTests {
     func decisions() async throws {
         let alice = try await Apache.entry(["-B", "-C", "4"], user: "alice", password: "pa:ss")
         let fixture = try HtpasswdFixture("\(alice)\n")
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(path: fixture.path, realm: "Wharf", logger: log.logger)
         #expect(await auth.authenticate(authorization: basic("alice", "pa:ss"), clientAddress: "10.0.0.1") == .allowed(user: "alice"))
         #expect(await auth.authenticate(authorization: basic("alice", "pa:sS"), clientAddress: "10.0.0.1") == .denied)
@@ -27,7 +27,7 @@ struct AuthenticatorTests {
     @Test("The challenge quotes the realm")
     func challenge() throws {
         let fixture = try HtpasswdFixture("")
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         #expect(try HtpasswdAuthenticator(path: fixture.path, realm: "Wharf", logger: log.logger).challenge == #"Basic realm="Wharf""#)
         let odd = try HtpasswdAuthenticator(path: fixture.path, realm: "say \"hi\" \\ bye\r\nX: y", logger: log.logger)
         #expect(odd.challenge == #"Basic realm="say \"hi\" \\ byeX: y""#)
@@ -37,7 +37,7 @@ struct AuthenticatorTests {
     func startupFails() async throws {
         let weak = try await Apache.entry(["-m"], user: "alice", password: "pw")
         let fixture = try HtpasswdFixture("\(weak)\n")
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let error = try #require(throws: HtpasswdError.self) {
             try HtpasswdAuthenticator(path: fixture.path, realm: "r", logger: log.logger)
         }
@@ -51,7 +51,7 @@ struct AuthenticatorTests {
     func cacheSkipsHashing() async throws {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "s3cret", cost: 12)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(path: fixture.path, realm: "r", logger: log.logger)
         let clock = ContinuousClock()
         var decision = AuthenticationDecision.denied
@@ -75,7 +75,7 @@ struct AuthenticatorTests {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "old", cost: 4)
         try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob", cost: 4)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(path: fixture.path, realm: "r", logger: log.logger)
         #expect(await auth.authenticate(authorization: basic("alice", "old"), clientAddress: "a") == .allowed(user: "alice"))
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "new", cost: 4)
@@ -94,14 +94,14 @@ struct AuthenticatorTests {
     func brokenReloadKeepsUsers() async throws {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "pw", cost: 4)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(path: fixture.path, realm: "r", logger: log.logger)
         let weak = try await Apache.entry(["-m"], user: "eve", password: "eve-pw")
         try fixture.write("# broken\n\(weak)\n")
         #expect(!auth.reload())
         #expect(auth.users == ["alice"])
         #expect(await auth.authenticate(authorization: basic("alice", "pw"), clientAddress: "a") == .allowed(user: "alice"))
-        let line = try #require(log.logged.first { $0.hasPrefix("error") })
+        let line = try #require(log.messages.first { $0.hasPrefix("error") })
         #expect(line.contains("\(fixture.path):2: user \"eve\""))
         #expect(line.contains("line=2"))
         try FileManager.default.removeItem(atPath: fixture.path)
@@ -113,7 +113,7 @@ struct AuthenticatorTests {
     func singleFlight() async throws {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "pw", cost: 10)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(path: fixture.path, realm: "r", logger: log.logger)
         let decisions = await withTaskGroup(of: AuthenticationDecision.self) { group in
             for _ in 0..<8 {
@@ -131,7 +131,7 @@ struct AuthenticatorTests {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: password, cost: 4)
         let hash = try #require(HtpasswdFile.load(path: fixture.path).hash(for: "alice"))
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(
             path: fixture.path, realm: "r", settings: .init(failureLimit: 2), logger: log.logger
         )
@@ -146,7 +146,7 @@ struct AuthenticatorTests {
         #expect(!auth.reload())
         try fixture.write("alice:\(hash)\n")
         #expect(auth.reload())
-        let logged = log.logged
+        let logged = log.messages
         #expect(logged.contains { $0.contains("authentication failed") })
         #expect(logged.contains { $0.contains("too many failed attempts") })
         for line in logged {

@@ -13,7 +13,7 @@ struct ConcurrencyTests {
             path: fixture.path,
             realm: "r",
             settings: .init(maxConcurrentHashes: maxConcurrentHashes, failureLimit: 0),
-            logger: CapturingLogHandler().logger
+            logger: LogRecorder().logger
         )
         let attempts = 24
         let decisions = await withTaskGroup(of: AuthenticationDecision.self) { group in

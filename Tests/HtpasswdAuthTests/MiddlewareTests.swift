@@ -55,7 +55,7 @@ struct MiddlewareTests {
     func answers() async throws {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "pw", cost: 4)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(
             path: fixture.path, realm: "Wharf registry", settings: .init(failureLimit: 1), logger: log.logger
         )

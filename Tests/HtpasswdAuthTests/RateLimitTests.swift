@@ -10,7 +10,7 @@ struct RateLimitTests {
         _ fixture: HtpasswdFixture,
         settings: HtpasswdSettings = .init()
     ) throws -> HtpasswdAuthenticator {
-        try HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: CapturingLogHandler().logger)
+        try HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: LogRecorder().logger)
     }
 
     @Test("The 11th bad attempt in a minute from one address is rate limited; another user from another address is not")

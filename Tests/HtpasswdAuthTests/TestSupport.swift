@@ -49,43 +49,6 @@ final class HtpasswdFixture: Sendable {
     }
 }
 
-/// A log handler that keeps every line it is given, message and metadata, for tests to search.
-final class CapturingLogHandler: LogHandler, Sendable {
-    private let lines = Mutex<[String]>([])
-    private let storedMetadata = Mutex<Logger.Metadata>([:])
-    private let storedLevel = Mutex<Logger.Level>(.trace)
-
-    var metadata: Logger.Metadata {
-        get { storedMetadata.withLock { $0 } }
-        set { storedMetadata.withLock { $0 = newValue } }
-    }
-
-    var logLevel: Logger.Level {
-        get { storedLevel.withLock { $0 } }
-        set { storedLevel.withLock { $0 = newValue } }
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        let rendered = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        lines.withLock { $0.append("\(event.level) \(event.message) \(rendered)") }
-    }
-
-    /// Every line logged so far.
-    var logged: [String] { lines.withLock { $0 } }
-
-    /// A logger that writes here.
-    var logger: Logger {
-        let handler = self
-        return Logger(label: "test") { _ in handler }
-    }
-}
-
 /// `Basic base64(user:password)`.
 func basic(_ user: String, _ password: String) -> String {
     "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()

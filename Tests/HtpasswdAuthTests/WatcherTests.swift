@@ -20,7 +20,7 @@ struct WatcherTests {
     func picksUpChanges() async throws {
         let fixture = try HtpasswdFixture()
         try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
-        let log = CapturingLogHandler()
+        let log = LogRecorder()
         let auth = try HtpasswdAuthenticator(
             path: fixture.path, realm: "r", settings: .init(pollInterval: .milliseconds(50)), logger: log.logger
         )
@@ -35,18 +35,18 @@ struct WatcherTests {
 
             let good = try String(contentsOfFile: fixture.path, encoding: .utf8)
             try fixture.write(good + "carol\n")
-            #expect(try await eventually { log.logged.contains { $0.hasPrefix("error") && $0.contains("\(fixture.path):3") } })
+            #expect(try await eventually { log.messages.contains { $0.hasPrefix("error") && $0.contains("\(fixture.path):3") } })
             #expect(auth.users == ["alice", "bob"])
             #expect(await auth.authenticate(authorization: basic("alice", "alice-pw"), clientAddress: "a") == .allowed(user: "alice"))
 
             try fixture.write(good)
-            #expect(try await eventually { log.logged.filter { $0.contains("reloaded 2") }.count == 2 })
+            #expect(try await eventually { log.messages.filter { $0.contains("reloaded 2") }.count == 2 })
 
             // Apache's htpasswd rewrites the file in place rather than renaming over it.
             let apache = try await Command.run(try Apache.htpasswd(), ["-b", "-B", "-C", "4", fixture.path, "alice", "changed"])
             #expect(apache.succeeded, "\(apache.stderr)")
             #expect(try await eventually {
-                log.logged.filter { $0.contains("reloaded 2") }.count == 3
+                log.messages.filter { $0.contains("reloaded 2") }.count == 3
             })
             #expect(await auth.authenticate(authorization: basic("alice", "changed"), clientAddress: "a") == .allowed(user: "alice"))
             #expect(await auth.authenticate(authorization: basic("alice", "alice-pw"), clientAddress: "b") == .denied)
@@ -57,7 +57,7 @@ struct WatcherTests {
     func endsOnCancellation() async throws {
         let fixture = try HtpasswdFixture("")
         let auth = try HtpasswdAuthenticator(
-            path: fixture.path, realm: "r", settings: .init(pollInterval: .seconds(60)), logger: CapturingLogHandler().logger
+            path: fixture.path, realm: "r", settings: .init(pollInterval: .seconds(60)), logger: LogRecorder().logger
         )
         let clock = ContinuousClock()
         let elapsed = try await clock.measure {
