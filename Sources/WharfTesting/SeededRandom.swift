@@ -1,12 +1,12 @@
 /// SplitMix64: a small, fast, seedable generator for reproducible test content (not for secrets).
-struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,7 +15,7 @@ struct SeededRandom: RandomNumberGenerator {
     }
 
     /// Fills `buffer` with pseudo-random bytes.
-    mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
+    public mutating func fill(_ buffer: UnsafeMutableRawBufferPointer) {
         var offset = 0
         while offset + 8 <= buffer.count {
             buffer.storeBytes(of: next(), toByteOffset: offset, as: UInt64.self)

@@ -227,15 +227,7 @@ struct HookPropagationTests {
                 propagation: Fixtures.propagation(resolvers: [bind.nameserver]),
                 client: Fixtures.client
             )
-            let proof = Fixtures.proof("mirror.example.test")
-            try await solver.present(proof)
-            #expect(
-                try await bind.txtValues("_acme-challenge.mirror.example.test") == [
-                    DNS01Challenge.txtValue(for: proof.keyAuthorization)
-                ]
-            )
-            try await solver.cleanup(proof)
-            #expect(try await bind.txtValues("_acme-challenge.mirror.example.test") == [])
+            try await Fixtures.presentAndCleanUp(solver, host: "mirror.example.test", bind: bind)
         }
     }
 }

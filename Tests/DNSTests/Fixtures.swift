@@ -1,5 +1,7 @@
 import ACME
 import Foundation
+import Testing
+import WharfTesting
 
 @testable import DNS
 
@@ -19,4 +21,14 @@ enum Fixtures {
     /// A client that gives up within seconds (5 s a try: named answered a TCP query after more
     /// than 2 s when the whole suite loaded both cores).
     static let client = DNSClient(timeout: .seconds(5), attempts: 2)
+
+    /// Presents a fresh proof for `host`, checks BIND answers exactly its TXT value, cleans up
+    /// and checks the record is gone.
+    static func presentAndCleanUp(_ solver: some ChallengeSolver, host: String, bind: BindPeer) async throws {
+        let proof = proof(host)
+        try await solver.present(proof)
+        #expect(try await bind.txtValues("_acme-challenge.\(host)") == [DNS01Challenge.txtValue(for: proof.keyAuthorization)])
+        try await solver.cleanup(proof)
+        #expect(try await bind.txtValues("_acme-challenge.\(host)") == [])
+    }
 }

@@ -1,4 +1,5 @@
 import Testing
+import WharfTesting
 
 @testable import DNS
 
@@ -112,7 +113,7 @@ struct FuzzDecodingTests {
     @Test("20,000 seeded mutations of a real message decode or fail cleanly")
     func mutations() async throws {
         let original = try Self.sample()
-        var random = SeededGenerator(seed: 0x5EED_D0D0)
+        var random = SeededRandom(seed: 0x5EED_D0D0)
         var failures = 0
         for round in 0..<20_000 {
             // Leave the (two-thread) cooperative pool to the tests that wait on real peers now and then.
@@ -145,7 +146,7 @@ struct FuzzDecodingTests {
 
     @Test("20,000 seeded random packets decode or fail cleanly")
     func randomPackets() async {
-        var random = SeededGenerator(seed: 42)
+        var random = SeededRandom(seed: 42)
         var failures = 0
         for round in 0..<20_000 {
             if round % 500 == 0 {
