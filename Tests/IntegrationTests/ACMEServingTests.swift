@@ -28,6 +28,22 @@ struct ACMEServingTests {
         return served
     }
 
+    /// Pebble validating HTTP-01 on a fresh port (where Wharf's plain listener goes), issuing
+    /// certificates valid for `validity` seconds when given, and an upstream registry, started together.
+    static func peers(
+        in folder: TemporaryFolder,
+        validity: Int? = nil,
+        nonceRejectPercent: Int? = nil
+    ) async throws -> (pebble: PebblePeer, plainPort: Int, upstream: DockerRegistryPeer) {
+        let plainPort = try FreePort.make()
+        var options = PebbleOptions(httpPort: plainPort)
+        if let validity { options.certificateValidityPeriod = validity }
+        if let nonceRejectPercent { options.nonceRejectPercent = nonceRejectPercent }
+        async let pebble = PebblePeer.start(in: folder, options: options)
+        async let upstream = DockerRegistryPeer.start(in: folder)
+        return (try await pebble, plainPort, try await upstream)
+    }
+
     /// The `http:` keys for ACME from `pebble` (or from `directoryURL`, an ARI front server trusted
     /// through Pebble's CA bundle); `extra` holds more `letsencrypt` keys, indented by six spaces.
     static func config(port: Int, plainPort: Int, pebble: PebblePeer, state: String, directoryURL: String? = nil, extra: String = "") -> String {
@@ -48,11 +64,7 @@ struct ACMEServingTests {
     func obtainsAndServes() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-acme")
         defer { folder.remove() }
-        let plainPort = try FreePort.make()
-        var options = PebbleOptions(httpPort: plainPort)
-        options.nonceRejectPercent = 30
-        let pebble = try await PebblePeer.start(in: folder, options: options)
-        let upstream = try await DockerRegistryPeer.start(in: folder)
+        let (pebble, plainPort, upstream) = try await ACMEServingTests.peers(in: folder, nonceRejectPercent: 30)
         let state = folder.file("acme-state")
         let started = ContinuousClock.now
         let wharf = try await WharfProcess.start(

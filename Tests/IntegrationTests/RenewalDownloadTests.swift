@@ -8,11 +8,7 @@ struct RenewalDownloadTests {
     func downloadSpansRenewal() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-swap")
         defer { folder.remove() }
-        let plainPort = try FreePort.make()
-        var options = PebbleOptions(httpPort: plainPort)
-        options.certificateValidityPeriod = 30
-        let pebble = try await PebblePeer.start(in: folder, options: options)
-        let upstream = try await DockerRegistryPeer.start(in: folder)
+        let (pebble, plainPort, upstream) = try await ACMEServingTests.peers(in: folder, validity: 30)
         let size = 64 << 20
         // The 64 MiB never pass through the test process (reading and hashing them here would
         // hold the test runner's two threads for seconds): head, sha256sum and curl do the work.

@@ -8,11 +8,7 @@ struct RenewalTests {
     func renewsShortLivedCertificates() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-renew")
         defer { folder.remove() }
-        let plainPort = try FreePort.make()
-        var options = PebbleOptions(httpPort: plainPort)
-        options.certificateValidityPeriod = 30
-        let pebble = try await PebblePeer.start(in: folder, options: options)
-        let upstream = try await DockerRegistryPeer.start(in: folder)
+        let (pebble, plainPort, upstream) = try await ACMEServingTests.peers(in: folder, validity: 30)
         let wharf = try await WharfProcess.start(
             in: folder, upstreamURL: upstream.url,
             httpYAML: ACMEServingTests.config(port: 0, plainPort: plainPort, pebble: pebble, state: folder.file("acme"))

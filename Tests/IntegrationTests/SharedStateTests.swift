@@ -8,9 +8,7 @@ struct SharedStateTests {
     func orderOnce() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-shared-state")
         defer { folder.remove() }
-        let plainPort = try FreePort.make()
-        let pebble = try await PebblePeer.start(in: folder, options: PebbleOptions(httpPort: plainPort))
-        let upstream = try await DockerRegistryPeer.start(in: folder)
+        let (pebble, plainPort, upstream) = try await ACMEServingTests.peers(in: folder)
         let state = folder.file("shared-acme")
         // Only the first instance can bind the validator's port; the second still shares the state.
         let first = try await WharfProcess.start(
