@@ -94,7 +94,7 @@ struct OperationsTests {
             fixture.wharf.send(SIGTERM)
             try await Task.sleep(for: .milliseconds(500))
             // A fresh connection (not a pooled one the server is closing) must be refused.
-            let refused = try await Command.run(curl, ["-s", "-o", "/dev/null", "-m", "5", fixture.wharf.url + "/v2/"], timeout: .seconds(10))
+            let refused = try await Command.run(curl, ["-s", "-o", "/dev/null", "-m", "5", fixture.wharf.url + "/v2/"], timeout: .seconds(30))
             #expect(refused.status == 7, "no new connections are accepted while draining (curl exit \(refused.status); 7 is connection refused)")
             let status = try await fixture.wharf.waitForExit(timeout: .seconds(35))
             #expect(status == 0, "exits cleanly within the 30 s drain bound")

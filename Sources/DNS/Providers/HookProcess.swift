@@ -47,23 +47,32 @@ enum HookProcess {
         let stdoutPath = folder.appendingPathComponent("stdout").path
         let stderrPath = folder.appendingPathComponent("stderr").path
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try openForWriting(stdoutPath)
-        process.standardError = try openForWriting(stderrPath)
-
         let (exits, exited) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { _ in
-            exited.yield()
-            exited.finish()
-        }
-        do {
-            try ChildSignalMask.run(process)
-        } catch {
-            throw DNSError.hookFailed(what, "it could not be started: \(error)")
+        var process: Process
+        var attempt = 0
+        while true {
+            process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = try openForWriting(stdoutPath)
+            process.standardError = try openForWriting(stderrPath)
+            process.terminationHandler = { _ in
+                exited.yield()
+                exited.finish()
+            }
+            do {
+                try ChildSignalMask.run(process)
+                break
+            } catch where isTextFileBusy(error) && attempt < 5 {
+                // ETXTBSY: a script written just now is still open for writing in a child some
+                // other thread is forking; that child lets go of it within moments.
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(40 * attempt))
+            } catch {
+                throw DNSError.hookFailed(what, "it could not be started: \(error)")
+            }
         }
         let pid = process.processIdentifier
 
@@ -122,4 +131,12 @@ enum HookProcess {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
         return String(decoding: data.suffix(tailLength), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
+}
+
+/// Whether starting a process failed with ETXTBSY ("Text file busy").
+private func isTextFileBusy(_ error: any Error) -> Bool {
+    let error = error as NSError
+    if error.domain == NSPOSIXErrorDomain, error.code == Int(ETXTBSY) { return true }
+    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
+    return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(ETXTBSY)
 }
