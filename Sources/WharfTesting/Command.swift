@@ -28,47 +28,39 @@ public enum Command {
         let stdoutPath = capture.file("stdout")
         let stderrPath = capture.file("stderr")
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try LogFile.openForAppending(stdoutPath)
-        process.standardError = try LogFile.openForAppending(stderrPath)
-
-        let (exits, exited) = AsyncStream.makeStream(of: Int32.self, bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { finished in
-            exited.yield(finished.terminationStatus)
-            exited.finish()
-        }
-        try ChildSignalMask.run(process)
-        let pid = process.processIdentifier
+        let output = try LogFile.openForAppending(stdoutPath)
+        let errors = try LogFile.openForAppending(stderrPath)
+        let child = try SpawnedProcess.spawn(
+            path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 },
+            standardOutput: output.fileDescriptor,
+            standardError: errors.fileDescriptor,
+            ownProcessGroup: true
+        )
 
         let (status, timedOut) = await withTaskCancellationHandler {
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     // Returns whether this watchdog had to kill the command.
                     guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-                    kill(pid, SIGKILL)
+                    child.send(SIGKILL)
                     return true
                 }
-                var iterator = exits.makeAsyncIterator()
-                let status = await iterator.next()
+                // nil: this task was cancelled, and the handler below killed the command.
+                let ended = await child.waitForExit() ?? child.reapAfterKill()
                 group.cancelAll()
                 var killed = false
                 for await watchdogKilled in group where watchdogKilled {
                     killed = true
                 }
-                return (status, killed)
+                return (ended.status, killed)
             }
         } onCancel: {
-            kill(pid, SIGKILL)
+            child.send(SIGKILL)
         }
 
         let result = ProcessResult(
-            status: status ?? -1,
+            status: status,
             stdout: LogFile.read(stdoutPath),
             stderr: LogFile.read(stderrPath)
         )

@@ -1,6 +1,5 @@
 import ChildProcess
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +21,7 @@ public final class PeerProcess: Sendable {
     /// The child's process id.
     public let processIdentifier: Int32
 
-    private let process: Mutex<Process>
+    private let child: SpawnedProcess
     /// Where this child's output starts in the log file (earlier runs may have written to it).
     private let logOffset: Int
 
@@ -41,46 +40,39 @@ public final class PeerProcess: Sendable {
     ) throws {
         let path = try Command.resolve(executable)
         let logPath = folder.file("\(name).log")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder.path)
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
         let logOffset = LogFile.size(logPath)
         let log = try LogFile.openForAppending(logPath)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        try ChildSignalMask.run(process)
+        let child = try SpawnedProcess.spawn(
+            path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 },
+            standardOutput: log.fileDescriptor,
+            standardError: log.fileDescriptor,
+            directory: folder.path,
+            ownProcessGroup: true
+        )
 
         self.name = name
         self.executable = path
         self.logPath = logPath
-        self.processIdentifier = process.processIdentifier
+        self.processIdentifier = child.pid
         self.logOffset = logOffset
-        self.process = Mutex(process)
-        LiveChildren.add(process.processIdentifier)
+        self.child = child
+        LiveChildren.add(child.pid)
     }
 
     deinit {
-        process.withLock { process in
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-            }
-        }
+        child.send(SIGKILL)
         LiveChildren.remove(processIdentifier)
     }
 
     /// Whether the child is still running.
     public var isRunning: Bool {
-        process.withLock { $0.isRunning }
+        child.isRunning
     }
 
-    /// The child's exit status, or nil while it runs.
+    /// The child's exit status (or the signal that ended it), or nil while it runs.
     public var exitStatus: Int32? {
-        process.withLock { $0.isRunning ? nil : $0.terminationStatus }
+        child.exitIfEnded?.status
     }
 
     /// Everything this child has written so far (not what earlier processes appended to the same file).
@@ -113,16 +105,12 @@ public final class PeerProcess: Sendable {
 
     /// Stops the child: SIGTERM, up to 5 s to exit, then SIGKILL.
     public func stop() async {
-        process.withLock { process in
-            if process.isRunning {
-                process.terminate()
-            }
-        }
+        child.send(SIGTERM)
         if await waitForExit(within: .seconds(5)) {
             LiveChildren.remove(processIdentifier)
             return
         }
-        kill(processIdentifier, SIGKILL)
+        child.send(SIGKILL)
         _ = await waitForExit(within: .seconds(5))
         if !isRunning { LiveChildren.remove(processIdentifier) }
     }

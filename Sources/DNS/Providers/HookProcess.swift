@@ -47,52 +47,49 @@ enum HookProcess {
         let stdoutPath = folder.appendingPathComponent("stdout").path
         let stderrPath = folder.appendingPathComponent("stderr").path
 
-        let (exits, exited) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        var process: Process
+        let output = try openForWriting(stdoutPath)
+        defer { close(output) }
+        let errors = try openForWriting(stderrPath)
+        defer { close(errors) }
+        let fullEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        var child: SpawnedProcess
         var attempt = 0
         while true {
-            process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try openForWriting(stdoutPath)
-            process.standardError = try openForWriting(stderrPath)
-            process.terminationHandler = { _ in
-                exited.yield()
-                exited.finish()
-            }
             do {
-                try ChildSignalMask.run(process)
+                child = try SpawnedProcess.spawn(
+                    executable, arguments, environment: fullEnvironment,
+                    standardOutput: output, standardError: errors, ownProcessGroup: true
+                )
                 break
-            } catch where isTextFileBusy(error) && attempt < 5 {
-                // ETXTBSY: a script written just now is still open for writing in a child some
-                // other thread is forking; that child lets go of it within moments.
+            } catch let error as POSIXError where error.code == .ETXTBSY && attempt < 5 {
+                // A script written just now is still open for writing in a child some other
+                // thread is forking; that child lets go of it within moments.
                 attempt += 1
                 try await Task.sleep(for: .milliseconds(40 * attempt))
             } catch {
                 throw DNSError.hookFailed(what, "it could not be started: \(error)")
             }
         }
-        let pid = process.processIdentifier
+        let spawned = child
 
-        let timedOut = await withTaskCancellationHandler {
+        let (ended, timedOut) = await withTaskCancellationHandler {
             await withTaskGroup(of: Bool.self) { group in
                 group.addTask {
                     guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-                    killHook(pid)
+                    spawned.send(SIGKILL, group: true)
                     return true
                 }
-                for await _ in exits {}
+                // nil: this task was cancelled, and the handler below killed the hook.
+                let ended = await spawned.waitForExit() ?? spawned.reapAfterKill()
                 group.cancelAll()
                 var killed = false
                 for await watchdogKilled in group where watchdogKilled {
                     killed = true
                 }
-                return killed
+                return (ended, killed)
             }
         } onCancel: {
-            killHook(pid)
+            spawned.send(SIGKILL, group: true)
         }
 
         let tails = try await NIOThreadPool.singleton.runIfActive {
@@ -103,40 +100,23 @@ enum HookProcess {
         }
         try Task.checkCancellation()
         return Outcome(
-            status: process.terminationStatus,
-            signalled: process.terminationReason == .uncaughtSignal,
+            status: ended.status,
+            signalled: ended.wasSignalled,
             stderrTail: tails.1,
             stdoutTail: tails.0
         )
     }
 
-    /// SIGKILL to the child's process group when it leads one (so its `sleep` or `curl` die too), else to the child.
-    private static func killHook(_ pid: Int32) {
-        if getpgid(pid) == pid {
-            _ = kill(-pid, SIGKILL)
-        } else {
-            _ = kill(pid, SIGKILL)
-        }
-    }
-
-    private static func openForWriting(_ path: String) throws -> FileHandle {
+    private static func openForWriting(_ path: String) throws -> CInt {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw DNSError.hookFailed("preparing a hook", "cannot create \(path): errno \(errno)")
         }
-        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        return fd
     }
 
     private static func tail(of path: String) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { return "" }
         return String(decoding: data.suffix(tailLength), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-}
-
-/// Whether starting a process failed with ETXTBSY ("Text file busy").
-private func isTextFileBusy(_ error: any Error) -> Bool {
-    let error = error as NSError
-    if error.domain == NSPOSIXErrorDomain, error.code == Int(ETXTBSY) { return true }
-    guard let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError else { return false }
-    return underlying.domain == NSPOSIXErrorDomain && underlying.code == Int(ETXTBSY)
 }
