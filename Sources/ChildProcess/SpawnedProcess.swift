@@ -97,6 +97,21 @@ public final class SpawnedProcess: Sendable {
         return SpawnedProcess(pid: pid)
     }
 
+    /// Runs `spawn`, again up to five times (40-200 ms apart) while it fails with ETXTBSY: a
+    /// script written just before is still open for writing in a child some other thread is
+    /// forking, which lets go of it within moments.
+    public static func retryingWhileTextBusy(_ spawn: () throws -> SpawnedProcess) async throws -> SpawnedProcess {
+        var attempt = 0
+        while true {
+            do {
+                return try spawn()
+            } catch let error as POSIXError where error.code == .ETXTBSY && attempt < 5 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(40 * attempt))
+            }
+        }
+    }
+
     /// How it ended, when it has; reaps it (non-blocking).
     public var exitIfEnded: Exit? {
         exit.withLock { known in
@@ -120,6 +135,31 @@ public final class SpawnedProcess: Sendable {
             } catch {
                 return nil
             }
+        }
+    }
+
+    /// Waits for the child to end, sending it SIGKILL (with `group`, its whole process group)
+    /// after `timeout` or when the task is cancelled.
+    /// - Returns: how it ended, and whether the timeout had to kill it.
+    public func waitForExit(killingAfter timeout: Duration, group: Bool = false) async -> (exit: Exit, timedOut: Bool) {
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Bool.self) { watchdogs in
+                watchdogs.addTask {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return false }
+                    self.send(SIGKILL, group: group)
+                    return true
+                }
+                // nil: this task was cancelled, and the handler below killed the child.
+                let ended = await waitForExit() ?? reapAfterKill()
+                watchdogs.cancelAll()
+                var killed = false
+                for await watchdogKilled in watchdogs where watchdogKilled {
+                    killed = true
+                }
+                return (ended, killed)
+            }
+        } onCancel: {
+            send(SIGKILL, group: group)
         }
     }
 

@@ -30,37 +30,20 @@ public enum Command {
 
         let output = try LogFile.openForAppending(stdoutPath)
         let errors = try LogFile.openForAppending(stderrPath)
-        let child = try SpawnedProcess.spawn(
-            path, arguments,
-            environment: ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 },
-            standardOutput: output.fileDescriptor,
-            standardError: errors.fileDescriptor,
-            ownProcessGroup: true
-        )
-
-        let (status, timedOut) = await withTaskCancellationHandler {
-            await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    // Returns whether this watchdog had to kill the command.
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-                    child.send(SIGKILL)
-                    return true
-                }
-                // nil: this task was cancelled, and the handler below killed the command.
-                let ended = await child.waitForExit() ?? child.reapAfterKill()
-                group.cancelAll()
-                var killed = false
-                for await watchdogKilled in group where watchdogKilled {
-                    killed = true
-                }
-                return (ended.status, killed)
-            }
-        } onCancel: {
-            child.send(SIGKILL)
+        let child = try await SpawnedProcess.retryingWhileTextBusy {
+            try SpawnedProcess.spawn(
+                path, arguments,
+                environment: ProcessInfo.processInfo.environment.merging(environment ?? [:]) { $1 },
+                standardOutput: output.fileDescriptor,
+                standardError: errors.fileDescriptor,
+                ownProcessGroup: true
+            )
         }
 
+        let (ended, timedOut) = await child.waitForExit(killingAfter: timeout)
+
         let result = ProcessResult(
-            status: status,
+            status: ended.status,
             stdout: LogFile.read(stdoutPath),
             stderr: LogFile.read(stderrPath)
         )

@@ -1,3 +1,4 @@
+import DNS
 import Foundation
 import WharfTesting
 
@@ -83,5 +84,13 @@ final class ChallTestServer: Sendable {
         guard result.succeeded else {
             throw TestSupportError("challtestsrv /\(path) failed: \(result.stderr)")
         }
+    }
+}
+
+extension ChallTestServer {
+    /// The TXT values its DNS server answers for `name`.
+    func txtValues(_ name: String) async throws -> [String] {
+        let answer = try await Fixtures.client.query(try DNSName(name), type: .txt, server: try DNSServerAddress(parsing: resolver))
+        return answer.answers.compactMap(\.data.text)
     }
 }

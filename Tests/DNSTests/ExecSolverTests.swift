@@ -43,15 +43,6 @@ struct ExecSolverTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
     }
 
-    private static func txtValues(_ name: String, at challtest: ChallTestServer) async throws -> [String] {
-        let answer = try await Fixtures.client.query(
-            try DNSName(name),
-            type: .txt,
-            server: try DNSServerAddress(parsing: challtest.resolver)
-        )
-        return answer.answers.compactMap(\.data.text)
-    }
-
     private static func withFolder<Result>(_ body: (TemporaryFolder) async throws -> Result) async throws -> Result {
         let folder = try TemporaryFolder(prefix: "wharf-exec-hook")
         defer { folder.remove() }
@@ -68,12 +59,8 @@ struct ExecSolverTests {
                     propagation: Fixtures.propagation(resolvers: [challtest.resolver]),
                     client: Fixtures.client
                 )
-                let proof = Fixtures.proof("mirror.example.test")
+                let proof = try await Fixtures.presentAndCleanUp(solver, host: "mirror.example.test", txtValues: challtest.txtValues)
                 let value = DNS01Challenge.txtValue(for: proof.keyAuthorization)
-                try await solver.present(proof)
-                #expect(try await Self.txtValues("_acme-challenge.mirror.example.test", at: challtest) == [value])
-                try await solver.cleanup(proof)
-                #expect(try await Self.txtValues("_acme-challenge.mirror.example.test", at: challtest) == [])
 
                 let log = try String(contentsOfFile: hook.log, encoding: .utf8)
                 #expect(
@@ -102,7 +89,7 @@ struct ExecSolverTests {
                 let proof = Fixtures.proof("example.test", wildcard: true)
                 let value = DNS01Challenge.txtValue(for: proof.keyAuthorization)
                 try await solver.present(proof)
-                #expect(try await Self.txtValues("_acme-challenge.example.test", at: challtest) == [value])
+                #expect(try await challtest.txtValues("_acme-challenge.example.test") == [value])
                 try await solver.cleanup(proof)
 
                 let log = try String(contentsOfFile: hook.log, encoding: .utf8)

@@ -22,13 +22,24 @@ enum Fixtures {
     /// than 2 s when the whole suite loaded both cores).
     static let client = DNSClient(timeout: .seconds(5), attempts: 2)
 
-    /// Presents a fresh proof for `host`, checks BIND answers exactly its TXT value, cleans up
-    /// and checks the record is gone.
-    static func presentAndCleanUp(_ solver: some ChallengeSolver, host: String, bind: BindPeer) async throws {
+    /// Presents a fresh proof for `host`, checks `txtValues` answers exactly its TXT value,
+    /// cleans up and checks the record is gone.
+    @discardableResult
+    static func presentAndCleanUp(
+        _ solver: some ChallengeSolver,
+        host: String,
+        txtValues: (String) async throws -> [String]
+    ) async throws -> ChallengeProof {
         let proof = proof(host)
         try await solver.present(proof)
-        #expect(try await bind.txtValues("_acme-challenge.\(host)") == [DNS01Challenge.txtValue(for: proof.keyAuthorization)])
+        #expect(try await txtValues("_acme-challenge.\(host)") == [DNS01Challenge.txtValue(for: proof.keyAuthorization)])
         try await solver.cleanup(proof)
-        #expect(try await bind.txtValues("_acme-challenge.\(host)") == [])
+        #expect(try await txtValues("_acme-challenge.\(host)") == [])
+        return proof
+    }
+
+    /// The same, against BIND.
+    static func presentAndCleanUp(_ solver: some ChallengeSolver, host: String, bind: BindPeer) async throws {
+        try await presentAndCleanUp(solver, host: host, txtValues: bind.txtValues)
     }
 }

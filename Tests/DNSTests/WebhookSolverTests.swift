@@ -9,15 +9,6 @@ import WharfTesting
 /// The webhook provider against a test receiver that applies changes to pebble-challtestsrv.
 @Suite("Webhook provider (lego httpreq)")
 struct WebhookSolverTests {
-    private static func txtValues(_ name: String, at challtest: ChallTestServer) async throws -> [String] {
-        let answer = try await Fixtures.client.query(
-            try DNSName(name),
-            type: .txt,
-            server: try DNSServerAddress(parsing: challtest.resolver)
-        )
-        return answer.answers.compactMap(\.data.text)
-    }
-
     @Test("default mode posts {fqdn, value} with Basic auth; present waits for the resolver to show the value")
     func defaultModeWithBasicAuth() async throws {
         try await ChallTestServer.with { challtest in
@@ -32,13 +23,8 @@ struct WebhookSolverTests {
                     propagation: Fixtures.propagation(resolvers: [challtest.resolver]),
                     client: Fixtures.client
                 )
-                let proof = Fixtures.proof("mirror.example.test")
+                let proof = try await Fixtures.presentAndCleanUp(solver, host: "mirror.example.test", txtValues: challtest.txtValues)
                 let value = DNS01Challenge.txtValue(for: proof.keyAuthorization)
-
-                try await solver.present(proof)
-                #expect(try await Self.txtValues("_acme-challenge.mirror.example.test", at: challtest) == [value])
-                try await solver.cleanup(proof)
-                #expect(try await Self.txtValues("_acme-challenge.mirror.example.test", at: challtest) == [])
 
                 let expectedBody = ["fqdn": "_acme-challenge.mirror.example.test.", "value": value]
                 #expect(
@@ -73,7 +59,7 @@ struct WebhookSolverTests {
                 let proof = Fixtures.proof("example.test", wildcard: true)
                 try await solver.present(proof)
                 #expect(
-                    try await Self.txtValues("_acme-challenge.example.test", at: challtest)
+                    try await challtest.txtValues("_acme-challenge.example.test")
                         == [DNS01Challenge.txtValue(for: proof.keyAuthorization)]
                 )
                 try await solver.cleanup(proof)
@@ -98,7 +84,7 @@ struct WebhookSolverTests {
                 try await solver.present(proof)
                 #expect(ContinuousClock.now - start >= .milliseconds(700))
                 #expect(
-                    try await Self.txtValues("_acme-challenge.slow.example.test", at: challtest)
+                    try await challtest.txtValues("_acme-challenge.slow.example.test")
                         == [DNS01Challenge.txtValue(for: proof.keyAuthorization)]
                 )
             }

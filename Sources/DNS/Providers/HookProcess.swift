@@ -52,45 +52,18 @@ enum HookProcess {
         let errors = try openForWriting(stderrPath)
         defer { close(errors) }
         let fullEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        var child: SpawnedProcess
-        var attempt = 0
-        while true {
-            do {
-                child = try SpawnedProcess.spawn(
+        let child: SpawnedProcess
+        do {
+            child = try await SpawnedProcess.retryingWhileTextBusy {
+                try SpawnedProcess.spawn(
                     executable, arguments, environment: fullEnvironment,
                     standardOutput: output, standardError: errors, ownProcessGroup: true
                 )
-                break
-            } catch let error as POSIXError where error.code == .ETXTBSY && attempt < 5 {
-                // A script written just now is still open for writing in a child some other
-                // thread is forking; that child lets go of it within moments.
-                attempt += 1
-                try await Task.sleep(for: .milliseconds(40 * attempt))
-            } catch {
-                throw DNSError.hookFailed(what, "it could not be started: \(error)")
             }
+        } catch {
+            throw DNSError.hookFailed(what, "it could not be started: \(error)")
         }
-        let spawned = child
-
-        let (ended, timedOut) = await withTaskCancellationHandler {
-            await withTaskGroup(of: Bool.self) { group in
-                group.addTask {
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return false }
-                    spawned.send(SIGKILL, group: true)
-                    return true
-                }
-                // nil: this task was cancelled, and the handler below killed the hook.
-                let ended = await spawned.waitForExit() ?? spawned.reapAfterKill()
-                group.cancelAll()
-                var killed = false
-                for await watchdogKilled in group where watchdogKilled {
-                    killed = true
-                }
-                return (ended, killed)
-            }
-        } onCancel: {
-            spawned.send(SIGKILL, group: true)
-        }
+        let (ended, timedOut) = await child.waitForExit(killingAfter: timeout, group: true)
 
         let tails = try await NIOThreadPool.singleton.runIfActive {
             (tail(of: stdoutPath), tail(of: stderrPath))

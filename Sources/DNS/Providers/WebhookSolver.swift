@@ -42,17 +42,14 @@ public struct WebhookSolver: ChallengeSolver {
         client: DNSClient = DNSClient(),
         logger: Logger = Logger(label: "wharf.dns.webhook")
     ) throws {
-        guard var components = URLComponents(string: settings.url),
-            let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            components.host?.isEmpty == false
-        else {
+        if let problem = OutboundURL.problem(settings.url) {
             throw DNSError.invalidSetting(
                 "url",
-                "it must be an http:// or https:// URL with a host, e.g. https://dns-hook.internal/acme"
+                "it must be an http:// or https:// URL with a host, e.g. https://dns-hook.internal/acme (\(problem))"
             )
         }
-        if let problem = OutboundURL.problem(settings.url) {
-            throw DNSError.invalidSetting("url", "it cannot be dialed: \(problem)")
+        guard var components = URLComponents(string: settings.url) else {
+            throw DNSError.invalidSetting("url", "it is not a valid URL")
         }
         var username = settings.username
         var password = settings.password
