@@ -103,6 +103,8 @@ public struct WharfApplication: Sendable {
             authenticator: authenticator,
             operations: configuration.http.debugListener == nil ? operations : nil,
             activity: activity,
+            // Under TLS bytes are encrypted in memory, so no pipeline there has the handler.
+            sendsFiles: tls == nil,
             logger: logger
         )
         let listeners = try Listeners.make(

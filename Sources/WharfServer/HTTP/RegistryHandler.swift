@@ -21,6 +21,8 @@ struct RegistryHandler: HTTPResponder {
     let operations: OperationsEndpoints?
     /// Cache answers and failed requests, for the status page.
     let activity: ServerActivity
+    /// Whether the listener is plaintext HTTP/1.1, whose pipelines have a ``SendfileHandler``.
+    let sendsFiles: Bool
     /// Requests, durations, bytes and cache answers for `/metrics`.
     let metrics = RequestMetrics()
     let logger: Logger
@@ -208,7 +210,7 @@ struct RegistryHandler: HTTPResponder {
         }
         let selected = range
         let body = ResponseBody(contentLength: length.map { Int($0) }) { writer in
-            if case .stored(let file) = source, let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get() {
+            if sendsFiles, case .stored(let file) = source, let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get() {
                 let duplicate = dup(file.file.descriptor)
                 guard duplicate >= 0 else { throw RegistryError(.internalError, "cannot duplicate the descriptor of \(digest)") }
                 try await writer.write(sendfile.enqueue(descriptor: duplicate, range: selected ?? 0..<file.size))
