@@ -32,10 +32,11 @@ let package = Package(
             name: "Registry",
             swiftSettings: swiftSettings
         ),
+        .target(name: "WharfMetrics", swiftSettings: swiftSettings),
         .target(
             name: "Storage",
             dependencies: [
-                "Registry",
+                "Registry", "WharfMetrics",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -61,7 +62,7 @@ let package = Package(
         .target(
             name: "PullThrough",
             dependencies: [
-                "Registry", "Storage", "Upstream",
+                "Registry", "Storage", "Upstream", "WharfMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -80,7 +81,6 @@ let package = Package(
                 "CCrypt", "Registry",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -141,7 +141,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "OutboundURL",
-                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS",
+                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS", "WharfMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -184,7 +184,16 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "OutboundURL"], swiftSettings: swiftSettings),
-        .testTarget(name: "PullThroughTests", dependencies: ["PullThrough", "WharfTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PullThroughTests",
+            dependencies: [
+                "PullThrough", "Storage", "Upstream", "Registry", "WharfTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ACMETests",
             dependencies: [
@@ -227,7 +236,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "WharfServerTests", dependencies: ["WharfServer", "ACME", "WharfTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WharfServerTests",
+            dependencies: [
+                "WharfServer", "ACME", "WharfTesting", "PullThrough", "Storage", "Upstream", "HtpasswdAuth",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [

@@ -1,18 +1,18 @@
 import Foundation
-import NIOFileSystem
 import Registry
+import Storage
 import Synchronization
 
 /// One upstream download of a blob, shared by every client that asks for it meanwhile.
 ///
-/// The download writes to a temp file; each client follows that file up to the bytes
-/// written so far. The last byte is held back until the digest is verified, so a client
+/// The download writes to the store's upload; each client follows it through the upload's
+/// reader, up to the bytes written so far. The last byte is held back until the digest is verified, so a client
 /// whose connection ends normally has received verified content.
 final class BlobDownload: Sendable {
     enum Phase: Sendable {
         /// Waiting for the upstream's answer.
         case connecting
-        /// Bytes arriving in `temporaryPath`.
+        /// Bytes arriving, readable through `reader`.
         case streaming
         /// Verified and stored under its digest.
         case stored
@@ -22,13 +22,13 @@ final class BlobDownload: Sendable {
 
     struct Progress: Sendable {
         var phase: Phase
-        var temporaryPath: FilePath?
+        var reader: (any BlobReader)?
         var expectedSize: Int64?
         var bytesWritten: Int64
     }
 
     private struct State {
-        var progress = Progress(phase: .connecting, temporaryPath: nil, expectedSize: nil, bytesWritten: 0)
+        var progress = Progress(phase: .connecting, reader: nil, expectedSize: nil, bytesWritten: 0)
         var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     }
 
@@ -43,10 +43,10 @@ final class BlobDownload: Sendable {
 
     // MARK: Updates from the downloading task
 
-    func started(temporaryPath: FilePath, expectedSize: Int64?) {
+    func started(reader: any BlobReader, expectedSize: Int64?) {
         update {
             $0.phase = .streaming
-            $0.temporaryPath = temporaryPath
+            $0.reader = reader
             $0.expectedSize = expectedSize
         }
     }

@@ -1,15 +1,12 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
-import NIOCore
 import Registry
 import Storage
 import Upstream
+import WharfMetrics
 
 extension PullThroughCache {
-    // MARK: Manifests
-
     /// A manifest by tag or digest (for GET and HEAD alike: a HEAD of an uncached tag caches it,
     /// as the client's next request is the GET of its digest).
     public func manifest(
@@ -20,7 +17,7 @@ extension PullThroughCache {
     ) async throws(RegistryError) -> ManifestAnswer {
         switch reference {
         case .digest(let digest):
-            if let cached = try await cachedManifest(digest) { return ManifestAnswer(cached, fromCache: true) }
+            if let cached = await cachedManifest(digest) { return ManifestAnswer(cached, fromCache: true) }
             return ManifestAnswer(try await fetchManifest(name, .digest(digest), accept: accept, from: upstream), fromCache: false)
         case .tag(let tag):
             return try await manifest(name, tag: tag, accept: accept, from: upstream)
@@ -36,7 +33,9 @@ extension PullThroughCache {
         from upstream: UpstreamTarget
     ) async throws(RegistryError) -> ManifestAnswer {
         let known = await tagRecord(name, tag, upstream: upstream)
-        if let known, let fresh = try await freshManifest(known, accept: accept) { return fresh }
+        if let known, policy.isFresh(known, now: Date().timeIntervalSince1970), let cached = await cachedManifest(of: known, accept: accept) {
+            return ManifestAnswer(cached, fromCache: true)
+        }
         let key = "\(upstream.key)/\(name):\(tag)|\(accept.upstreamValue)"
         do {
             let resolved = try await tagResolutions.run(key) {
@@ -44,7 +43,14 @@ extension PullThroughCache {
             }
             return ManifestAnswer(resolved.manifest, fromCache: resolved.fromCache)
         } catch let error as UpstreamError {
-            if let stale = try await staleTag(name, tag, known: known, accept: accept, error: error) { return stale }
+            if CachePolicy.servesStale(after: error.kind), let known, let stale = await cachedManifest(of: known, accept: accept) {
+                Counter(label: WharfMetric.staleAnswers.name, dimensions: [(WharfMetric.Label.reason, "\(error.kind)")]).increment()
+                logger.warning(
+                    "serving cached tag while the upstream fails",
+                    metadata: ["repository": "\(name)", "tag": "\(tag)", "digest": "\(stale.digest)", "error": "\(error)"]
+                )
+                return ManifestAnswer(stale, fromCache: true, stale: true)
+            }
             throw error.registryError(notFound: .manifestUnknown)
         } catch {
             throw Self.registryError(error)
@@ -60,7 +66,7 @@ extension PullThroughCache {
     /// GET only when the digest is not cached (or not acceptable to the client).
     private func resolveTag(_ name: RepositoryName, _ tag: Tag, accept: AcceptHeader, from upstream: UpstreamTarget) async throws -> ResolvedTag {
         let head = try await upstream.client.manifest(name, .tag(tag), accept: accept.upstreamValue, headOnly: true)
-        if let digest = head.digest, let cached = try await cachedManifest(digest), accept.accepts(cached.mediaType) {
+        if let digest = head.digest, let cached = await cachedManifest(digest), accept.accepts(cached.mediaType) {
             await recordTag(name, tag, cached, upstream: upstream)
             return ResolvedTag(manifest: cached, fromCache: true)
         }
@@ -69,50 +75,32 @@ extension PullThroughCache {
         return ResolvedTag(manifest: fetched, fromCache: false)
     }
 
-    /// The cached manifest of a tag still inside its freshness window.
-    private func freshManifest(_ record: TagRecord, accept: AcceptHeader) async throws(RegistryError) -> ManifestAnswer? {
-        let age = Date().timeIntervalSince1970 - record.checkedAt
-        guard age >= 0, age < policy.tagTTL.seconds, accept.accepts(record.mediaType),
-            let digest = try? Digest(parsing: record.digest), let cached = try await cachedManifest(digest)
-        else { return nil }
-        return ManifestAnswer(cached, fromCache: true)
+    /// The cached manifest a tag record points at, when the client accepts its type.
+    private func cachedManifest(of record: TagRecord, accept: AcceptHeader) async -> StoredManifest? {
+        guard accept.accepts(record.mediaType), let digest = try? Digest(parsing: record.digest) else { return nil }
+        return await cachedManifest(digest)
     }
 
     /// The tag's record, from memory or the store.
     private func tagRecord(_ name: RepositoryName, _ tag: Tag, upstream: UpstreamTarget) async -> TagRecord? {
-        let key = TagRecordCache.key(upstream.key, upstream.client.configuration.upstreamName(name), tag)
-        if let record = tagRecords.record(for: key) { return record }
-        guard let record = try? await store.tag(tag, in: upstream.client.configuration.upstreamName(name), upstream: upstream.key) else {
-            return nil
-        }
+        let remoteName = upstream.client.configuration.upstreamName(name)
+        let key = Self.tagKey(upstream.key, remoteName, tag)
+        if let record = tagRecords.value(for: key) { return record }
+        guard let record = try? await store.tag(tag, in: remoteName, upstream: upstream.key) else { return nil }
         tagRecords.store(record, for: key)
         return record
     }
 
-    /// The last known manifest of a tag, when the upstream cannot be asked.
-    private func staleTag(
-        _ name: RepositoryName,
-        _ tag: Tag,
-        known: TagRecord?,
-        accept: AcceptHeader,
-        error: UpstreamError
-    ) async throws(RegistryError) -> ManifestAnswer? {
-        guard error.kind != .notFound, error.kind != .unauthorized, let known,
-            let digest = try? Digest(parsing: known.digest),
-            let cached = try await cachedManifest(digest), accept.accepts(cached.mediaType)
-        else { return nil }
-        Counter(label: "wharf_stale_answers_total", dimensions: [("reason", "\(error.kind)")]).increment()
-        logger.warning(
-            "serving cached tag while the upstream fails",
-            metadata: ["repository": "\(name)", "tag": "\(tag)", "digest": "\(digest)", "error": "\(error)"]
-        )
-        return ManifestAnswer(cached, fromCache: true, stale: true)
-    }
-
-    func cachedManifest(_ digest: Digest) async throws(RegistryError) -> StoredManifest? {
+    /// A manifest from memory or the store; an unreadable one is fetched again.
+    func cachedManifest(_ digest: Digest) async -> StoredManifest? {
+        if let hot = hotManifests.value(for: digest) {
+            await store.recordUse(of: .manifest(digest))
+            return hot
+        }
         do {
             guard let manifest = try await store.manifest(digest) else { return nil }
-            await store.recordManifestUse(of: digest)
+            hotManifests.store(manifest, for: digest)
+            await store.recordUse(of: .manifest(digest))
             return manifest
         } catch {
             logger.error("stored manifest unreadable; fetching again", metadata: ["digest": "\(digest)", "error": "\(error)"])
@@ -136,6 +124,8 @@ extension PullThroughCache {
         }
     }
 
+    /// Fetches a manifest, verifies it against the digest asked for (or the one the upstream
+    /// announced) and stores it; a mismatch stores nothing.
     func fetchAndStoreManifest(
         _ name: RepositoryName,
         _ reference: Reference,
@@ -145,10 +135,8 @@ extension PullThroughCache {
         // By digest, the content is fixed: ask for every type so no registry refuses it.
         let acceptValue = if case .digest = reference { MediaType.defaultManifestAccept } else { accept.upstreamValue }
         let fetched = try await upstream.client.manifest(name, reference, accept: acceptValue, headOnly: false)
-        let algorithm: Digest.Algorithm =
-            if case .digest(let wanted) = reference { wanted.algorithm } else { fetched.digest?.algorithm ?? .sha256 }
-        let actual = ContentHasher.digest(of: fetched.bytes, algorithm: algorithm)
         let expected: Digest? = if case .digest(let wanted) = reference { wanted } else { fetched.digest }
+        let actual = ContentHasher.digest(of: fetched.bytes, algorithm: expected?.algorithm ?? .sha256)
         if let expected, expected != actual {
             logger.error(
                 "upstream manifest failed verification; nothing stored",
@@ -162,18 +150,23 @@ extension PullThroughCache {
             digest: actual
         )
         try await store.putManifest(manifest)
+        hotManifests.store(manifest, for: actual)
         return manifest
     }
 
     func recordTag(_ name: RepositoryName, _ tag: Tag, _ manifest: StoredManifest, upstream: UpstreamTarget) async {
         let remoteName = upstream.client.configuration.upstreamName(name)
         let record = TagRecord(digest: manifest.digest, mediaType: manifest.mediaType, checkedAt: Date().timeIntervalSince1970)
-        tagRecords.store(record, for: TagRecordCache.key(upstream.key, remoteName, tag))
+        tagRecords.store(record, for: Self.tagKey(upstream.key, remoteName, tag))
         do {
             try await store.putTag(tag, in: remoteName, upstream: upstream.key, record: record)
         } catch {
             logger.error("could not record tag", metadata: ["repository": "\(name)", "tag": "\(tag)", "error": "\(error)"])
         }
+    }
+
+    static func tagKey(_ upstream: UpstreamKey, _ name: RepositoryName, _ tag: Tag) -> String {
+        "\(upstream.value)/\(name.value):\(tag.value)"
     }
 
     /// The media type to store: the upstream's when it names a manifest type, else what the document declares.
@@ -182,5 +175,4 @@ extension PullThroughCache {
         if MediaType.allManifestTypes.contains(declared) { return declared }
         return ManifestDocument.mediaType(of: bytes) ?? (declared.isEmpty ? "application/json" : declared)
     }
-
 }

@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import ServiceLifecycle
 import Synchronization
+import WharfMetrics
 
 /// Runs the ``StoreSweeper`` in the background: every `interval`, and soon after new
 /// content was stored when a size limit is set.
@@ -33,7 +34,7 @@ public final class StoreSweeperService: Service, Sendable {
 
     /// Asks for a pass soon (after new content was stored, when a size limit is set).
     public func nudge() {
-        if sweeper.maxSize != nil { nudger.yield() }
+        if sweeper.plan.maxSize != nil { nudger.yield() }
     }
 
     public func run() async throws {
@@ -60,12 +61,12 @@ public final class StoreSweeperService: Service, Sendable {
     private func pass() async {
         do {
             let report = try await sweeper.sweep()
-            let measure = StoreMeasure(bytes: report.bytesAfter, objects: report.objectsBefore - report.removed.count, measuredAt: Date())
+            let measure = StoreMeasure(bytes: report.bytesAfter, objects: report.objectsAfter, measuredAt: Date())
             lastMeasure.withLock { $0 = measure }
-            Gauge(label: "wharf_store_bytes").record(measure.bytes)
-            Gauge(label: "wharf_store_objects").record(measure.objects)
-            Counter(label: "wharf_evicted_objects_total").increment(by: report.removed.count)
-            Counter(label: "wharf_evicted_bytes_total").increment(by: report.freedBytes)
+            Gauge(label: WharfMetric.storeBytes.name).record(measure.bytes)
+            Gauge(label: WharfMetric.storeObjects.name).record(measure.objects)
+            Counter(label: WharfMetric.evictedObjects.name).increment(by: report.removed.count)
+            Counter(label: WharfMetric.evictedBytes.name).increment(by: report.freedBytes)
             if !report.removed.isEmpty {
                 logger.notice(
                     "evicted cached content",

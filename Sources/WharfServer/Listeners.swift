@@ -13,7 +13,7 @@ struct Listeners {
 
     static func make(
         configuration: WharfConfiguration,
-        handler: RegistryHandler,
+        responder: RouterResponder<WharfRequestContext>,
         tls: TLSSetup?,
         operations: OperationsEndpoints,
         tokens: HTTP01TokenTable,
@@ -31,7 +31,7 @@ struct Listeners {
         }
         services.append(
             Application(
-                responder: handler,
+                responder: responder,
                 server: server,
                 configuration: .init(address: .hostname(http.host, port: http.port), serverName: nil),
                 logger: logger

@@ -30,7 +30,7 @@ public struct WharfApplication: Sendable {
     /// Runs until a shutdown signal. Call once per process (it bootstraps the metrics system).
     public func run() async throws {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let store = FilesystemStore(root: FilePath(configuration.storageRoot))
+        let store = configuration.makeStore()
         let leftovers = try await store.prepare()
         if leftovers > 0 {
             logger.notice("removed leftovers of interrupted downloads", metadata: ["files": "\(leftovers)"])
@@ -56,9 +56,9 @@ public struct WharfApplication: Sendable {
     /// two missed probes, plus the probe's own timeout.
     static let reachabilityWindow: TimeInterval = 2 * 30 + 5
 
-    private func serve(store: FilesystemStore, upstreams: UpstreamTable) async throws {
+    private func serve(store: any ContentStore, upstreams: UpstreamTable) async throws {
         let downloads = DownloadService()
-        let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(), logger: logger)
+        let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(store), logger: logger)
         let cache = PullThroughCache(
             store: store,
             downloads: downloads,
@@ -93,23 +93,26 @@ public struct WharfApplication: Sendable {
             reachabilityWindow: Self.reachabilityWindow,
             activity: activity,
             sweeper: sweeper,
-            storageRoot: configuration.storageRoot,
+            store: store,
             certificates: tls?.provider
         )
         let operations = OperationsEndpoints(registry: metrics, status: status)
-        let handler = RegistryHandler(
-            cache: cache,
+        let registry = RegistryResponder(
             upstreams: upstreams,
+            manifests: ManifestResponder(cache: cache),
+            // Under TLS bytes are encrypted in memory, so no pipeline there has a SendfileHandler.
+            blobs: BlobResponder(cache: cache, sendsFiles: tls == nil),
+            tags: TagListResponder(cache: cache)
+        )
+        let router = APIRouter.make(
+            registry: registry,
             authenticator: authenticator,
             operations: configuration.http.debugListener == nil ? operations : nil,
-            activity: activity,
-            // Under TLS bytes are encrypted in memory, so no pipeline there has the handler.
-            sendsFiles: tls == nil,
-            logger: logger
+            accounting: RequestAccountingMiddleware(metrics: RequestMetrics(), activity: activity, logger: logger)
         )
         let listeners = try Listeners.make(
             configuration: configuration,
-            handler: handler,
+            responder: router.buildResponder(),
             tls: tls,
             operations: operations,
             tokens: tokens,
@@ -120,7 +123,7 @@ public struct WharfApplication: Sendable {
             metadata: [
                 "address": "\(configuration.http.host):\(configuration.http.port)",
                 "upstreams": "\(upstreams.all.map { "\($0.client.configuration.name)=\($0.client.configuration.origin)" }.joined(separator: ", "))",
-                "storage": "\(configuration.storageRoot)",
+                "storage": "\(store.location)",
             ]
         )
         // SIGTERM/SIGINT: stop accepting and let running responses finish, for 30 s at most;
@@ -138,12 +141,13 @@ public struct WharfApplication: Sendable {
 }
 
 extension WharfConfiguration {
-    /// The eviction pass `proxy.ttl` and `storage.maxsize` ask for (used by the server and `wharf gc`).
-    public func makeStoreSweeper() -> StoreSweeper {
-        StoreSweeper(
-            layout: StoreLayout(root: FilePath(storageRoot)),
-            ttl: proxy.ttl.map { Double($0.components.seconds) },
-            maxSize: storageMaxSize
-        )
+    /// The store `storage` configures (used by the server and `wharf gc`).
+    public func makeStore() -> any ContentStore {
+        FilesystemStore(root: FilePath(storageRoot))
+    }
+
+    /// The eviction pass `proxy.ttl` and `storage.maxsize` ask for, over `store`.
+    public func makeStoreSweeper(_ store: any ContentStore) -> StoreSweeper {
+        StoreSweeper(store: store, plan: EvictionPlan(ttl: proxy.ttl.map { Double($0.components.seconds) }, maxSize: storageMaxSize))
     }
 }

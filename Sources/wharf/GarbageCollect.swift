@@ -18,14 +18,14 @@ struct GarbageCollect: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadConfiguration(config)
-        let sweeper = loaded.configuration.makeStoreSweeper()
+        let sweeper = loaded.configuration.makeStoreSweeper(loaded.configuration.makeStore())
         guard sweeper.isActive else {
             print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
             return
         }
         let report = try await sweeper.sweep(dryRun: dryRun)
         let verb = dryRun ? "would remove" : "removed"
-        for path in report.removed { print("\(verb) \(path)") }
+        for object in report.removed { print("\(verb) \(object)") }
         print("\(verb) \(report.removed.count) of \(report.objectsBefore) objects, \(report.freedBytes) bytes; store \(report.bytesBefore) -> \(report.bytesAfter) bytes")
     }
 }

@@ -51,10 +51,10 @@ struct EvictionTests {
             let layer = fixture.wharf.storagePath + "/blobs/sha256/" + image.layers[0].hex
             let dry = try await Command.run(try WharfProcess.binaryPath(), ["gc", "--config", config, "--dry-run"])
             #expect(dry.status == 0, "\(dry.summary)")
-            #expect(dry.stdout.contains("would remove \(layer)"))
+            #expect(dry.stdout.contains("would remove blob \(image.layers[0].digest)"))
             #expect(FileManager.default.fileExists(atPath: layer))
             let real = try await Command.run(try WharfProcess.binaryPath(), ["gc", "--config", config])
-            #expect(real.stdout.contains("removed \(layer)"))
+            #expect(real.stdout.contains("removed blob \(image.layers[0].digest)"))
             #expect(!FileManager.default.fileExists(atPath: layer))
         }
     }

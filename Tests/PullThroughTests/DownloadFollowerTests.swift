@@ -20,11 +20,13 @@ struct DownloadFollowerTests {
         try await store.prepare()
     }
 
-    private func partialDownload(_ content: [UInt8]) throws -> BlobDownload {
-        let path = folder.file("tmp/partial")
-        try Data(content).write(to: URL(fileURLWithPath: path))
-        let download = BlobDownload(digest: ContentHasher.digest(of: content))
-        download.started(temporaryPath: FilePath(path), expectedSize: Int64(content.count))
+    /// A download whose bytes are all written to a real upload of the store, not yet committed.
+    private func partialDownload(_ content: [UInt8]) async throws -> BlobDownload {
+        let digest = ContentHasher.digest(of: content)
+        let upload = try await store.beginUpload(of: digest)
+        try await upload.append(ByteBuffer(bytes: content))
+        let download = BlobDownload(digest: digest)
+        download.started(reader: try await upload.openFollower(), expectedSize: Int64(content.count))
         download.advanced(to: Int64(content.count))
         return download
     }
@@ -32,8 +34,8 @@ struct DownloadFollowerTests {
     @Test("the last byte is held back until the digest is verified")
     func holdsBackLastByte() async throws {
         let content = Array("0123456789".utf8)
-        let download = try partialDownload(content)
-        let follower = DownloadFollower(download: download, store: store, expectedSize: Int64(content.count))
+        let download = try await partialDownload(content)
+        let follower = DownloadFollower(download: download, expectedSize: Int64(content.count))
         let received = Shared<[UInt8]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -52,8 +54,8 @@ struct DownloadFollowerTests {
     @Test("a failed verification cuts the follower off with the download's error")
     func failureCutsOff() async throws {
         let content = Array("abcdefghij".utf8)
-        let download = try partialDownload(content)
-        let follower = DownloadFollower(download: download, store: store, expectedSize: Int64(content.count))
+        let download = try await partialDownload(content)
+        let follower = DownloadFollower(download: download, expectedSize: Int64(content.count))
         let received = Shared<Int>(0)
         await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -73,9 +75,9 @@ struct DownloadFollowerTests {
     @Test("a range of a download in progress is served once available")
     func rangeOfDownload() async throws {
         let content = Array("0123456789".utf8)
-        let download = try partialDownload(content)
+        let download = try await partialDownload(content)
         download.stored()
-        let follower = DownloadFollower(download: download, store: store, expectedSize: Int64(content.count))
+        let follower = DownloadFollower(download: download, expectedSize: Int64(content.count))
         var received: [UInt8] = []
         try await follower.stream(range: 2..<5, chunkSize: 100) { received.append(contentsOf: $0.readableBytesView) }
         #expect(received == Array("234".utf8))

@@ -25,7 +25,7 @@ struct FilesystemStoreTests {
     func commitsVerifiedBlob() async throws {
         let content = bytes(300_000)
         let digest = ContentHasher.digest(of: content)
-        let writer = try await store.makeBlobWriter(expecting: digest)
+        let writer = try await store.beginUpload(of: digest)
         for chunk in stride(from: 0, to: content.count, by: 65_536) {
             try await writer.append(ByteBuffer(bytes: content[chunk..<min(chunk + 65_536, content.count)]))
         }
@@ -41,7 +41,7 @@ struct FilesystemStoreTests {
     @Test("a blob that hashes to something else leaves nothing behind")
     func rejectsMismatch() async throws {
         let claimed = ContentHasher.digest(of: bytes(10))
-        let writer = try await store.makeBlobWriter(expecting: claimed)
+        let writer = try await store.beginUpload(of: claimed)
         try await writer.append(ByteBuffer(bytes: bytes(10, seed: 99)))
         await #expect {
             try await writer.commit(expectedSize: nil)
@@ -55,9 +55,32 @@ struct FilesystemStoreTests {
     @Test("a blob shorter than announced is refused even if nothing else is wrong")
     func rejectsShortBlob() async throws {
         let content = bytes(1000)
-        let writer = try await store.makeBlobWriter(expecting: ContentHasher.digest(of: content))
+        let writer = try await store.beginUpload(of: ContentHasher.digest(of: content))
         try await writer.append(ByteBuffer(bytes: content))
-        await #expect(throws: StoreError.self) { try await writer.commit(expectedSize: 2000) }
+        await #expect {
+            try await writer.commit(expectedSize: 2000)
+        } throws: { error in
+            (error as? StoreError)?.isVerificationFailure == true
+        }
+        #expect(try await store.blobSize(ContentHasher.digest(of: content)) == nil, "nothing is stored")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/tmp").isEmpty, "the temp file is gone")
+    }
+
+    @Test("a committed blob stays readable through a reader opened while it was written, and listing finds it")
+    func followerAcrossCommit() async throws {
+        let content = bytes(5000, seed: 3)
+        let digest = ContentHasher.digest(of: content)
+        let upload = try await store.beginUpload(of: digest)
+        try await upload.append(ByteBuffer(bytes: content))
+        let follower = try await upload.openFollower()
+        try await upload.commit(expectedSize: Int64(content.count))
+        #expect(Array(try await follower.read(at: 0, length: content.count).readableBytesView) == content)
+        let listed = try await store.listObjects()
+        #expect(listed.map(\.key) == [.blob(digest)])
+        #expect(listed.first?.size == Int64(content.count))
+        #expect(try await store.remove(.blob(digest)))
+        #expect(try await !store.remove(.blob(digest)), "a second removal reports it was gone")
+        #expect(try await store.openBlob(digest) == nil)
     }
 
     @Test("manifests keep their exact bytes and media type; tags round-trip")

@@ -4,6 +4,7 @@ import Hummingbird
 import HTTPTypes
 import NIOCore
 import Prometheus
+import Storage
 
 /// `/` (the status page), `/metrics`, `/healthz` and `/readyz`.
 struct OperationsEndpoints: Sendable {
@@ -14,7 +15,7 @@ struct OperationsEndpoints: Sendable {
     static let protectedPaths: Set<String> = ["/", "/metrics"]
 
     /// The answer for an operations path, or `nil` when the path is not one.
-    func respond(path: String, isHead: Bool) -> Response? {
+    func respond(path: String, isHead: Bool) async -> Response? {
         switch path {
         case "/":
             return text(.ok, StatusPage.render(status.snapshot()), contentType: "text/html; charset=utf-8", isHead: isHead)
@@ -23,7 +24,7 @@ struct OperationsEndpoints: Sendable {
         case "/healthz":
             return text(.ok, "ok\n", isHead: isHead)
         case "/readyz":
-            let problems = readinessProblems()
+            let problems = await readinessProblems()
             return problems.isEmpty
                 ? text(.ok, "ready\n", isHead: isHead)
                 : text(.serviceUnavailable, problems.joined(separator: "\n") + "\n", isHead: isHead)
@@ -34,9 +35,9 @@ struct OperationsEndpoints: Sendable {
 
     /// Why the server should not get traffic now: the store not writable, the certificate
     /// expired, an upstream that has not answered its probe lately.
-    func readinessProblems(now: Date = Date()) -> [String] {
+    func readinessProblems(now: Date = Date()) async -> [String] {
         var problems: [String] = []
-        if access(status.storageRoot + "/tmp", W_OK) != 0 { problems.append("the store \(status.storageRoot) is not writable") }
+        if let problem = await status.store.readinessProblem() { problems.append(problem) }
         if let expiry = status.certificates?.current.notAfter, expiry < now { problems.append("the TLS certificate expired at \(expiry)") }
         problems += status.unreachableUpstreams(now: now)
         return problems

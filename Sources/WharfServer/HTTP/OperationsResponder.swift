@@ -8,7 +8,7 @@ struct OperationsResponder: HTTPResponder {
     let endpoints: OperationsEndpoints
 
     func respond(to request: Request, context: Context) async throws -> Response {
-        endpoints.respond(path: request.uri.path, isHead: request.method == .head)
+        await endpoints.respond(path: request.uri.path, isHead: request.method == .head)
             ?? RegistryError(.notFound, "this listener serves /, /metrics, /healthz and /readyz").response(includeBody: request.method != .head)
     }
 }

@@ -1,4 +1,5 @@
 import Metrics
+import WharfMetrics
 import Synchronization
 
 /// The per-request metrics, with their handles made once per route, status and cache result
@@ -11,8 +12,8 @@ final class RequestMetrics: Sendable {
         var cacheAnswers: [String: Counter] = [:]
 
         init(route: String) {
-            duration = Metrics.Timer(label: "wharf_request_duration_seconds", dimensions: [("route", route)])
-            bytes = Counter(label: "wharf_bytes_served_total", dimensions: [("route", route)])
+            duration = Metrics.Timer(label: WharfMetric.requestDuration.name, dimensions: [(WharfMetric.Label.route, route)])
+            bytes = Counter(label: WharfMetric.bytesServed.name, dimensions: [(WharfMetric.Label.route, route)])
         }
     }
 
@@ -20,17 +21,17 @@ final class RequestMetrics: Sendable {
 
     /// Counts one answered request.
     /// - Parameters:
-    ///   - route: a bounded route label (``RegistryHandler/routeLabel(_:)``).
+    ///   - route: a bounded route label (``RequestAccountingMiddleware/routeLabel(_:)``).
     ///   - bodyBytes: the bytes of the body sent, when known.
     ///   - cache: the `X-Wharf-Cache` value, when the answer has one.
     func record(route: String, status: Int, duration: Duration, bodyBytes: Int64?, cache: String?) {
         let (requests, timer, bytes, cacheAnswer) = handles.withLock { all in
             var handles = all[route] ?? RouteHandles(route: route)
-            let requests = handles.requests[status] ?? Counter(label: "wharf_requests_total", dimensions: [("route", route), ("status", String(status))])
+            let requests = handles.requests[status] ?? Counter(label: WharfMetric.requests.name, dimensions: [(WharfMetric.Label.route, route), (WharfMetric.Label.status, String(status))])
             handles.requests[status] = requests
             var cacheAnswer: Counter?
             if let cache {
-                let counter = handles.cacheAnswers[cache] ?? Counter(label: "wharf_cache_total", dimensions: [("kind", route), ("result", cache)])
+                let counter = handles.cacheAnswers[cache] ?? Counter(label: WharfMetric.cacheAnswers.name, dimensions: [(WharfMetric.Label.kind, route), (WharfMetric.Label.result, cache)])
                 handles.cacheAnswers[cache] = counter
                 cacheAnswer = counter
             }

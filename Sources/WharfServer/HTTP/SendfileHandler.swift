@@ -13,48 +13,44 @@ final class SendfileHandler: ChannelOutboundHandler, RemovableChannelHandler, Se
     typealias OutboundIn = IOData
     typealias OutboundOut = IOData
 
-    /// A queued region: the token written in its place, the file and the byte range.
+    /// A queued region and the token written in its place.
     private struct Pending {
         let token: [UInt8]
-        let file: NIOFileHandle
-        let range: Range<Int64>
+        let region: FileRegion
     }
 
     private let pending = Mutex<[Pending]>([])
 
-    /// Queues `range` of `descriptor` (which the handler now owns and closes) and returns the
+    /// Queues `region` (whose file handle the handler now owns and closes) and returns the
     /// token to write as the response body in its place.
-    func enqueue(descriptor: CInt, range: Range<Int64>) -> ByteBuffer {
+    func enqueue(_ region: FileRegion) -> ByteBuffer {
         let token = (0..<16).map { _ in UInt8.random(in: 0...255) }
-        pending.withLock {
-            $0.append(Pending(token: token, file: NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: descriptor), range: range))
-        }
+        pending.withLock { $0.append(Pending(token: token, region: region)) }
         return ByteBuffer(bytes: token)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard case .byteBuffer(let buffer) = unwrapOutboundIn(data), buffer.readableBytes == 16,
-            let region = take(matching: buffer)
+            let pending = take(matching: buffer)
         else {
             context.write(data, promise: promise)
             return
         }
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenComplete { result in
-            try? region.file.close()
+            try? pending.region.fileHandle.close()
             switch result {
             case .success: promise?.succeed()
             case .failure(let error): promise?.fail(error)
             }
         }
-        let fileRegion = FileRegion(fileHandle: region.file, readerIndex: Int(region.range.lowerBound), endIndex: Int(region.range.upperBound))
-        context.write(wrapOutboundOut(.fileRegion(fileRegion)), promise: written)
+        context.write(wrapOutboundOut(.fileRegion(pending.region)), promise: written)
     }
 
     /// Closes the files of regions whose token never came (the response failed before).
     func handlerRemoved(context: ChannelHandlerContext) {
-        for region in pending.withLock({ queued in defer { queued = [] }; return queued }) {
-            try? region.file.close()
+        for queued in pending.withLock({ queued in defer { queued = [] }; return queued }) {
+            try? queued.region.fileHandle.close()
         }
     }
 

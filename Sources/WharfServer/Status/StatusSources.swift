@@ -12,7 +12,7 @@ struct StatusSources: Sendable {
     let reachabilityWindow: TimeInterval
     let activity: ServerActivity
     let sweeper: StoreSweeperService
-    let storageRoot: String
+    let store: any ContentStore
     /// The served certificate, when TLS is on.
     let certificates: CertificateProvider?
 
@@ -37,7 +37,7 @@ struct StatusSources: Sendable {
                 return .init(name: configuration.name, origin: configuration.origin, health: $0.client.health.record)
             },
             reachabilityWindow: reachabilityWindow,
-            store: .init(root: storageRoot, bytes: measured?.bytes, objects: measured?.objects, measuredAt: measured?.measuredAt, maxSize: sweeper.sweeper.maxSize),
+            store: .init(root: store.location, bytes: measured?.bytes, objects: measured?.objects, measuredAt: measured?.measuredAt, maxSize: sweeper.sweeper.plan.maxSize),
             cache: activity.cacheCounts,
             certificate: certificates.map {
                 let pair = $0.current

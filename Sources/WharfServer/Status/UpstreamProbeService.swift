@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import WharfMetrics
 import PullThrough
 import ServiceLifecycle
 import Upstream
@@ -32,10 +33,10 @@ struct UpstreamProbeService: Service {
         let before = client.health.record
         do {
             _ = try await client.probe()
-            Gauge(label: "wharf_upstream_reachable", dimensions: [("upstream", name)]).record(1)
+            Gauge(label: WharfMetric.upstreamReachable.name, dimensions: [(WharfMetric.Label.upstream, name)]).record(1)
             if before.isFailing { logger.notice("upstream reachable again", metadata: ["upstream": "\(name)"]) }
         } catch {
-            Gauge(label: "wharf_upstream_reachable", dimensions: [("upstream", name)]).record(0)
+            Gauge(label: WharfMetric.upstreamReachable.name, dimensions: [(WharfMetric.Label.upstream, name)]).record(0)
             // Log the change only, not every probe while it lasts.
             if !before.isFailing {
                 logger.warning("upstream unreachable; cached content is still served", metadata: ["upstream": "\(name)", "error": "\(error.message)"])

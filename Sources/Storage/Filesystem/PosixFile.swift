@@ -89,6 +89,13 @@ public final class PosixFile: Sendable {
         }
     }
 
+    /// A second handle on the same open file, owned by the caller (for a `FileRegion`).
+    public func duplicateHandle() throws -> NIOFileHandle {
+        let duplicate = dup(descriptor)
+        guard duplicate >= 0 else { throw StoreError.io(path, POSIXError(.init(rawValue: errno) ?? .EIO)) }
+        return NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: duplicate)
+    }
+
     /// Flushes the file's data to the disk.
     public func synchronize() async throws {
         try await NIOThreadPool.singleton.runIfActive { [descriptor, path] in

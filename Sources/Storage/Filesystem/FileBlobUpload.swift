@@ -2,20 +2,14 @@ import NIOCore
 import NIOFileSystem
 import Registry
 
-/// Writes one blob to a temp file while hashing it, and stores it under its digest only
-/// when the hash matches.
-///
-/// Other readers may open ``temporaryPath`` and follow the bytes as they arrive; a file
-/// they opened stays readable after ``commit(expectedSize:)`` renames it.
-public final class BlobWriter {
-    /// The digest the content must hash to.
-    public let expected: Digest
-    /// The file being written.
-    public let temporaryPath: FilePath
-    /// Bytes written so far.
-    public private(set) var bytesWritten: Int64 = 0
+/// Writes one blob to a temp file in `tmp/` while hashing it, and renames it to its digest
+/// only when the hash matches.
+final class FileBlobUpload: BlobUpload {
+    let expected: Digest
+    private(set) var bytesWritten: Int64 = 0
 
     private let store: FilesystemStore
+    private let temporaryPath: FilePath
     private let file: PosixFile
     private var hasher: ContentHasher
 
@@ -27,16 +21,13 @@ public final class BlobWriter {
         self.file = try await PosixFile.create(temporaryPath.string)
     }
 
-    /// Appends a chunk to the file and the hash.
-    public func append(_ buffer: ByteBuffer) async throws {
+    func append(_ buffer: ByteBuffer) async throws {
         hasher.update(buffer)
         try await file.write(buffer, at: bytesWritten)
         bytesWritten += Int64(buffer.readableBytes)
     }
 
-    /// Verifies the hash (and the announced size), syncs and renames into the store.
-    /// - Throws: ``StoreError`` on a mismatch, after removing the temp file.
-    public func commit(expectedSize: Int64?) async throws {
+    func commit(expectedSize: Int64?) async throws {
         let actual = hasher.finalize()
         if let expectedSize, expectedSize != bytesWritten {
             await abandon()
@@ -48,15 +39,22 @@ public final class BlobWriter {
         }
         do {
             try await file.synchronize()
-            try store.rename(temporaryPath, over: store.layout.blob(expected))
+            try await store.commitRename(temporaryPath, to: store.layout.blob(expected))
         } catch {
             await abandon()
             throw error
         }
     }
 
-    /// Removes the temp file; nothing is stored.
-    public func abandon() async {
-        _ = try? await FileSystem.shared.removeItem(at: temporaryPath, strategy: .platformDefault, recursively: false)
+    func abandon() async {
+        _ = try? await store.fileSystem.removeItem(at: temporaryPath, strategy: .platformDefault, recursively: false)
+    }
+
+    func openFollower() async throws -> any BlobReader {
+        // A descriptor of its own: it stays valid across the rename into the store.
+        guard let reader = try await FileBlobReader.open(temporaryPath.string) else {
+            throw StoreError.io(temporaryPath.string, "the download's file vanished")
+        }
+        return reader
     }
 }

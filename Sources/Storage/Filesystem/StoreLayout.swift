@@ -23,6 +23,14 @@ public struct StoreLayout: Sendable {
     public var repositoriesFolder: FilePath { root.appending("repositories") }
     public var temporaryFolder: FilePath { root.appending("tmp") }
 
+    /// The folder holding objects of one kind.
+    public func folder(of kind: StoredObject.Key.Kind) -> FilePath {
+        switch kind {
+        case .blob: blobsFolder
+        case .manifest: manifestsFolder
+        }
+    }
+
     public func blob(_ digest: Digest) -> FilePath {
         blobsFolder.appending(digest.algorithm.rawValue).appending(digest.hex)
     }

@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import Registry
+import Storage
+import Upstream
+import WharfMetrics
+
+/// One upstream blob download, run inside ``DownloadService``: fetch, hash, write, verify,
+/// commit; every client following the download sees its progress and its end.
+struct BlobFetch {
+    let cache: PullThroughCache
+    let download: BlobDownload
+    let name: RepositoryName
+    let upstream: UpstreamTarget
+
+    private var logger: Logger { cache.logger }
+    private var digest: Digest { download.digest }
+
+    func run() async {
+        let inFlight = Meter(label: WharfMetric.upstreamFetchesInFlight.name)
+        inFlight.increment()
+        defer { inFlight.decrement() }
+        var upload: (any BlobUpload)?
+        do {
+            let response = try await upstream.client.blob(name, digest)
+            let started = try await cache.store.beginUpload(of: digest)
+            upload = started
+            try await transfer(response, into: started)
+            upload = nil
+            download.stored()
+            cache.sweeper?.nudge()
+        } catch {
+            await upload?.abandon()
+            fail(error)
+        }
+    }
+
+    private func transfer(_ response: UpstreamBlob, into upload: any BlobUpload) async throws {
+        let started = ContinuousClock.now
+        let fetched = Counter(label: WharfMetric.upstreamBytes.name, dimensions: [(WharfMetric.Label.upstream, upstream.client.configuration.name)])
+        let announced = response.contentLength.map(String.init) ?? "unknown"
+        download.started(reader: try await upload.openFollower(), expectedSize: response.contentLength)
+        logger.info("fetching blob", metadata: ["digest": "\(digest)", "repository": "\(name)", "size": "\(announced)"])
+        var lastReport = ContinuousClock.now
+        for try await chunk in response.body {
+            try await upload.append(chunk)
+            fetched.increment(by: chunk.readableBytes)
+            if let expected = response.contentLength, upload.bytesWritten > expected {
+                throw StoreError.sizeMismatch(expected: expected, actual: upload.bytesWritten)
+            }
+            download.advanced(to: upload.bytesWritten)
+            if ContinuousClock.now - lastReport > .seconds(5) {
+                lastReport = ContinuousClock.now
+                let seconds = (ContinuousClock.now - started).seconds + 1e-9
+                logger.info(
+                    "fetching blob",
+                    metadata: [
+                        "digest": "\(digest)", "bytes": "\(upload.bytesWritten)", "of": "\(announced)",
+                        "MiBps": "\(Int(Double(upload.bytesWritten) / 1_048_576 / seconds))",
+                    ]
+                )
+            }
+        }
+        try await upload.commit(expectedSize: response.contentLength)
+        logger.info("blob stored", metadata: ["digest": "\(digest)", "bytes": "\(upload.bytesWritten)", "duration": "\(ContinuousClock.now - started)"])
+    }
+
+    private func fail(_ error: any Error) {
+        switch error {
+        case let error as UpstreamError:
+            download.failed(error.registryError(notFound: .blobUnknown))
+            logger.warning("blob fetch failed", metadata: ["digest": "\(digest)", "error": "\(error)"])
+        case let error as StoreError where error.isVerificationFailure:
+            Counter(label: WharfMetric.verificationFailures.name).increment()
+            download.failed(RegistryError(.badGateway, "upstream sent wrong content for \(digest): \(error)"))
+            logger.error("upstream blob failed verification; nothing stored, clients cut off", metadata: ["digest": "\(digest)", "error": "\(error)"])
+        default:
+            download.failed(RegistryError(.upstreamUnavailable, "fetching \(digest) failed: \(error)"))
+            logger.warning("blob fetch failed", metadata: ["digest": "\(digest)", "error": "\(error)"])
+        }
+    }
+}

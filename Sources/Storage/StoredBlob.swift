@@ -1,0 +1,63 @@
+import NIOCore
+
+/// A stored blob opened for reading, with its size at opening.
+///
+/// It stays readable when the blob is removed meanwhile, so a response that has opened a
+/// blob completes even if eviction removes it.
+public struct StoredBlob: Sendable {
+    /// The blob's size in bytes.
+    public let size: Int64
+    private let reader: any BlobReader
+
+    public init(size: Int64, reader: any BlobReader) {
+        self.size = size
+        self.reader = reader
+    }
+
+    /// How the bytes can reach a client: as a file region the kernel copies to the socket
+    /// (`sendfile(2)`), or only as buffers read into memory.
+    public var delivery: BlobDelivery { reader.delivery }
+
+    /// A region of the underlying file for `range`, when ``delivery`` is `.fileRegion`; the
+    /// region owns its own file handle, which the writer closes once it is sent.
+    public func fileRegion(_ range: Range<Int64>) throws -> FileRegion? {
+        try reader.fileRegion(range)
+    }
+
+    /// Streams `range` (the whole blob by default) in chunks to `write`.
+    public func stream(range: Range<Int64>? = nil, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
+        var offset = range?.lowerBound ?? 0
+        let end = range?.upperBound ?? size
+        while offset < end {
+            let buffer = try await reader.read(at: offset, length: Int(min(Int64(chunkSize), end - offset)))
+            guard buffer.readableBytes > 0 else { throw StoreError.io(reader.description, "blob shrank while being read") }
+            offset += Int64(buffer.readableBytes)
+            try await write(buffer)
+        }
+    }
+}
+
+/// How a blob's bytes can be sent.
+public enum BlobDelivery: Sendable, Equatable {
+    /// A local file: the HTTP layer may hand a region of it to the kernel.
+    case fileRegion
+    /// Buffers only (an object store, a download in progress elsewhere).
+    case buffers
+}
+
+/// Positional reads of one blob's bytes (a stored blob, or a download still being written).
+public protocol BlobReader: Sendable, CustomStringConvertible {
+    /// Reads up to `length` bytes at `offset`; fewer only at the end of what exists.
+    func read(at offset: Int64, length: Int) async throws -> ByteBuffer
+
+    /// How the bytes can be sent.
+    var delivery: BlobDelivery { get }
+
+    /// A file region for `range`, when the reader is a local file.
+    func fileRegion(_ range: Range<Int64>) throws -> FileRegion?
+}
+
+extension BlobReader {
+    public var delivery: BlobDelivery { .buffers }
+    public func fileRegion(_ range: Range<Int64>) throws -> FileRegion? { nil }
+}

@@ -1,0 +1,42 @@
+/// Every metric Wharf exports, by its Prometheus name.
+///
+/// The one list of names: code records metrics through these cases, and tests (and the
+/// dashboard check) compare against ``allCases``.
+public enum WharfMetric: String, CaseIterable, Sendable {
+    // Requests (label `route`; `status` on requests, `kind` and `result` on cache answers)
+    case requests = "wharf_requests_total"
+    case requestDuration = "wharf_request_duration_seconds"
+    case bytesServed = "wharf_bytes_served_total"
+    case cacheAnswers = "wharf_cache_total"
+    // Authentication
+    case authFailures = "wharf_auth_failures_total"
+    case authRateLimited = "wharf_auth_rate_limited_total"
+    // Upstreams (label `upstream`; `reason` on stale answers)
+    case upstreamFetchesInFlight = "wharf_upstream_fetches_in_flight"
+    case upstreamBytes = "wharf_upstream_bytes_total"
+    case upstreamReachable = "wharf_upstream_reachable"
+    case verificationFailures = "wharf_verification_failures_total"
+    case staleAnswers = "wharf_stale_answers_total"
+    // Store
+    case storeBytes = "wharf_store_bytes"
+    case storeObjects = "wharf_store_objects"
+    case evictedObjects = "wharf_evicted_objects_total"
+    case evictedBytes = "wharf_evicted_bytes_total"
+    // Certificates (label `result` on renewals)
+    case certificateExpiry = "wharf_certificate_expiry_seconds"
+    case certificateNextRenewal = "wharf_certificate_next_renewal_seconds"
+    case certificateRenewals = "wharf_certificate_renewals_total"
+
+    /// The name as Prometheus shows it.
+    public var name: String { rawValue }
+
+    /// The label names metrics are recorded with; values are bounded by the code that sets them.
+    public enum Label {
+        public static let route = "route"
+        public static let status = "status"
+        public static let kind = "kind"
+        public static let result = "result"
+        public static let upstream = "upstream"
+        public static let reason = "reason"
+    }
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import HTTPTypes
+import NIOCore
+import PullThrough
+import Registry
+
+/// `GET`/`HEAD /v2/<name>/blobs/<digest>`, with `Range`. A stored blob in a local file goes to
+/// the kernel with `sendfile` on plaintext connections; everything else is streamed.
+struct BlobResponder: Sendable {
+    let cache: PullThroughCache
+    /// Whether the listener is plaintext HTTP/1.1, whose pipelines have a ``SendfileHandler``.
+    let sendsFiles: Bool
+    /// Bytes read per write to the client.
+    static let chunkSize = 1024 * 1024
+
+    func respond(_ name: RepositoryName, _ digest: Digest, request: Request, context: WharfRequestContext, upstream: UpstreamTarget) async throws -> Response {
+        let source = try await cache.blob(name, digest, from: upstream)
+        var headers: HTTPFields = [
+            RegistryHeaders.cache: source.isStored ? "hit" : "miss",
+            .contentType: "application/octet-stream",
+            RegistryHeaders.contentDigest: digest.description,
+            RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
+            .eTag: "\"\(digest)\"",
+        ]
+        let size = source.size
+        var range: Range<Int64>?
+        if let size {
+            headers[.acceptRanges] = "bytes"
+            if let header = request.headers[.range], let requested = ByteRange(header: header) {
+                guard let resolved = requested.resolve(size: size) else {
+                    var error = RegistryError(.rangeNotSatisfiable, "range \(header.prefix(60)) is outside the blob's \(size) bytes").response()
+                    error.headers[.contentRange] = "bytes */\(size)"
+                    return error
+                }
+                range = resolved
+                headers[.contentRange] = "bytes \(resolved.lowerBound)-\(resolved.upperBound - 1)/\(size)"
+            }
+        }
+        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
+        let length = range.map { $0.upperBound - $0.lowerBound } ?? size
+        if request.method == .head {
+            if let length { headers[.contentLength] = String(length) }
+            return Response(status: status, headers: headers)
+        }
+        let body = ResponseBody(contentLength: length.map { Int($0) }) { [sendsFiles, range, channel = context.channel] writer in
+            if sendsFiles, let size, source.isStored,
+                let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get(),
+                let region = try source.fileRegion(range ?? 0..<size)
+            {
+                try await writer.write(sendfile.enqueue(region))
+            } else {
+                try await source.stream(range: range, chunkSize: Self.chunkSize) { buffer in
+                    try await writer.write(buffer)
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+}
