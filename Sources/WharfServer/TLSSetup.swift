@@ -1,6 +1,7 @@
 import ACME
 import Certificates
 import DNS
+import DNS01
 import Foundation
 import Logging
 import NIOSSL

@@ -1,4 +1,5 @@
 import DNS
+import DNS01
 import Logging
 
 /// Wharf's effective configuration, after the file, the environment and defaults.

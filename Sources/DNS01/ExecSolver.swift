@@ -1,4 +1,5 @@
 import ACME
+import DNS
 import Foundation
 import Logging
 

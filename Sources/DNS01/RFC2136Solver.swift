@@ -1,4 +1,5 @@
 import ACME
+import DNS
 import Logging
 
 /// The `rfc2136` DNS-01 provider: publishes the TXT record with a TSIG-signed dynamic update

@@ -1,5 +1,6 @@
 import ACME
 import AsyncHTTPClient
+import DNS
 import Foundation
 import Logging
 import NIOCore
