@@ -17,7 +17,7 @@ import Logging
 /// ```
 public struct RFC2136Solver: ChallengeSolver {
     /// `dns-01`.
-    public let challengeType = "dns-01"
+    public let challengeType = ChallengeType.dns01
 
     private let nameserver: DNSServerAddress
     private let zone: DNSName?

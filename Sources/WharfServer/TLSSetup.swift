@@ -37,7 +37,7 @@ struct TLSSetup {
             let store = ACMEStateStore(folder: acme.stateFolder)
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
-                keyType: try KeyType(configurationValue: acme.keyType),
+                keyType: acme.keyType,
                 preferredChain: acme.preferredChain,
                 profile: acme.profile
             )
@@ -49,17 +49,12 @@ struct TLSSetup {
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solver: any ChallengeSolver
             do {
-                switch acme.dns?.provider {
-                case nil: solver = HTTP01Solver(tokens: tokens)
-                case .rfc2136(let settings): solver = try RFC2136Solver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                case .webhook(let settings): solver = try WebhookSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                case .exec(let settings): solver = try ExecSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                }
+                solver = try Self.solver(for: acme.challenge, tokens: tokens, logger: logger)
             } catch {
                 throw ConfigurationError(source: "configuration", key: "http.tls.letsencrypt.dns", "\(error)")
             }
             services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
-            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge)"])
+            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()
@@ -92,5 +87,21 @@ struct TLSSetup {
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
         return TLSSetup(provider: provider, services: services, configuration: configuration)
+    }
+
+    /// The solver that answers `challenge`.
+    ///
+    /// - Throws: ``DNSError`` when the DNS-01 provider's settings cannot be used.
+    static func solver(for challenge: WharfConfiguration.ChallengeSettings, tokens: HTTP01TokenTable, logger: Logger) throws -> any ChallengeSolver {
+        switch challenge {
+        case .http01:
+            return HTTP01Solver(tokens: tokens)
+        case .dns01(let dns):
+            switch dns.provider {
+            case .rfc2136(let settings): return try RFC2136Solver(settings: settings, propagation: dns.propagation, logger: logger)
+            case .webhook(let settings): return try WebhookSolver(settings: settings, propagation: dns.propagation, logger: logger)
+            case .exec(let settings): return try ExecSolver(settings: settings, propagation: dns.propagation, logger: logger)
+            }
+        }
     }
 }
