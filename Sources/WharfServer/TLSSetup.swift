@@ -16,6 +16,7 @@ struct TLSSetup {
     static func make(
         _ settings: WharfConfiguration.TLSSettings,
         http: WharfConfiguration.HTTPSettings,
+        origins: ConfigurationOrigins,
         stateFolder: String,
         tokens: HTTP01TokenTable,
         logger: Logger
@@ -28,7 +29,7 @@ struct TLSSetup {
             do {
                 pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.certificate", "\(error)")
+                throw origins.error("http.tls.certificate", "\(error)")
             }
             provider = CertificateProvider(initial: pair, logger: logger)
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
@@ -51,7 +52,7 @@ struct TLSSetup {
             do {
                 solver = try Self.solver(for: acme.challenge, tokens: tokens, logger: logger)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.letsencrypt.dns", "\(error)")
+                throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
             services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
             logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
@@ -78,7 +79,7 @@ struct TLSSetup {
             do {
                 clientCAs += try NIOSSLCertificate.fromPEMFile(path)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
+                throw origins.error("http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
             }
         }
         let configuration = provider.makeServerTLSConfiguration(

@@ -17,6 +17,8 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var htpasswd: HtpasswdSettings?
     /// Where Wharf keeps certificates and keys it makes (the local CA, later ACME state).
     public var stateFolder = "certs"
+    /// Where each value came from, for errors found after loading.
+    public var origins = ConfigurationOrigins(source: "configuration")
 
     public init() {}
 
