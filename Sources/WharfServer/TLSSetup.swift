@@ -44,9 +44,6 @@ struct TLSSetup {
             )
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
-            if let profile = acme.profile {
-                try await ACMEProfileCheck.verify(profile: profile, client: client, logger: logger)
-            }
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solver: any ChallengeSolver
             do {
@@ -55,6 +52,11 @@ struct TLSSetup {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
             services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
+            if let profile = acme.profile {
+                services.append(
+                    ACMEProfileCheck(profile: profile, client: client, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
+                )
+            }
             logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
