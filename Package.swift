@@ -110,7 +110,17 @@ let package = Package(
         .target(
             name: "DNS",
             dependencies: [
-                "ACME", "ChildProcess", "OutboundURL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DNS01",
+            dependencies: [
+                "ACME", "DNS", "ChildProcess", "OutboundURL",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -141,7 +151,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "OutboundURL",
-                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS", "WharfMetrics",
+                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS", "DNS01", "WharfMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -213,8 +223,16 @@ let package = Package(
         .testTarget(
             name: "DNSTests",
             dependencies: [
-                "DNS", "ACME", "WharfTesting",
-                .product(name: "Crypto", package: "swift-crypto"),
+                "DNS", "WharfTesting",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DNS01Tests",
+            dependencies: [
+                "DNS01", "DNS", "ACME", "WharfTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -3,8 +3,8 @@
 /// The ACME client calls ``present(_:)`` before telling the CA to validate, and
 /// ``cleanup(_:)`` once the authorization is decided either way.
 public protocol ChallengeSolver: Sendable {
-    /// The challenge type answered, as RFC 8555 names it: `http-01`, `dns-01`.
-    var challengeType: String { get }
+    /// The challenge type answered.
+    var challengeType: ChallengeType { get }
 
     /// Publishes the proof and returns once the CA can see it (for DNS-01: once every
     /// authoritative server answers with the value).

@@ -69,10 +69,14 @@ public struct ACMECertificateManager: Service {
             } else if needsCertificateNow(current) {
                 wait = 0
             } else {
-                if schedule?.serial != current.serialNumberHex || (schedule?.plan.askAgainAt.map { $0 <= Date() } ?? false) {
-                    schedule = await makeSchedule(for: current, previous: schedule?.serial == current.serialNumberHex ? schedule?.plan : nil)
+                let planned: Schedule
+                if let schedule, schedule.serial == current.serialNumberHex, !(schedule.plan.askAgainAt.map { $0 <= Date() } ?? false) {
+                    planned = schedule
+                } else {
+                    planned = await makeSchedule(for: current, previous: schedule?.serial == current.serialNumberHex ? schedule?.plan : nil)
+                    schedule = planned
                 }
-                let plan = schedule!.plan
+                let plan = planned.plan
                 wait = max(0, plan.wakeAt.timeIntervalSinceNow)
                 Gauge(label: "wharf_certificate_expiry_seconds").record(current.notAfter.timeIntervalSinceNow)
                 Gauge(label: "wharf_certificate_next_renewal_seconds").record(max(0, plan.renewAt.timeIntervalSinceNow))
@@ -162,10 +166,11 @@ public struct ACMECertificateManager: Service {
         let issued: IssuedCertificate
         do {
             issued = try await obtain(replaces: replaces)
-        } catch let error as ACMEError where replaces != nil && error.problem?.shortType == "alreadyReplaced" {
+        } catch let error as ACMEError where error.problem?.shortType == "alreadyReplaced" {
+            guard let replaces else { throw error }
             // RFC 9773 §5: the CA says the certificate was replaced already; an order without
             // `replaces` still renews it.
-            logger.notice("the CA says the certificate was already replaced; ordering without replaces", metadata: ["replaces": "\(replaces!)"])
+            logger.notice("the CA says the certificate was already replaced; ordering without replaces", metadata: ["replaces": "\(replaces)"])
             issued = try await obtain(replaces: nil)
         }
         try await client.accountStore.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)

@@ -112,7 +112,7 @@ public struct DNSError: Error, CustomStringConvertible, Sendable {
         Self(.unencodable(reason: reason))
     }
 
-    static func invalidSetting(_ key: String, _ reason: String) -> Self {
+    package static func invalidSetting(_ key: String, _ reason: String) -> Self {
         Self(.invalidSetting(key: key, reason: reason))
     }
 
@@ -144,7 +144,7 @@ public struct DNSError: Error, CustomStringConvertible, Sendable {
         Self(.noZone(name: name, server: server, detail: detail))
     }
 
-    static func outsideZone(_ name: String, zone: String) -> Self {
+    package static func outsideZone(_ name: String, zone: String) -> Self {
         Self(.outsideZone(name: name, zone: zone))
     }
 
@@ -152,11 +152,11 @@ public struct DNSError: Error, CustomStringConvertible, Sendable {
         Self(.notPropagated(name: name, after: after, pending: pending))
     }
 
-    static func hookFailed(_ hook: String, _ reason: String) -> Self {
+    package static func hookFailed(_ hook: String, _ reason: String) -> Self {
         Self(.hookFailed(hook: hook, reason: reason))
     }
 
-    static func hookTimedOut(_ hook: String, after: Duration) -> Self {
+    package static func hookTimedOut(_ hook: String, after: Duration) -> Self {
         Self(.hookTimedOut(hook: hook, after: after))
     }
 }

@@ -1,10 +1,17 @@
 import ACME
 import Logging
+import Metrics
+import ServiceLifecycle
 
-/// The start-up check of `http.tls.letsencrypt.profile` against the profiles the CA lists, so
-/// a misspelt profile stops start-up instead of failing every order later.
-enum ACMEProfileCheck {
-    /// What start-up does about a configured profile.
+/// Checks `http.tls.letsencrypt.profile` against the profiles the CA lists, in the background,
+/// as start-up never waits on the CA.
+///
+/// A profile the CA does not offer fails loudly without stopping the server: an error in the
+/// log naming the key and the CA's profiles, `wharf_acme_profile_valid` 0, and the certificate's
+/// last error (`wharf cert status`). Orders are not sent with it: the ACME client refuses a
+/// profile the directory does not list, so each attempt fails and is retried with backoff.
+struct ACMEProfileCheck: Service {
+    /// What the CA's directory says about the configured profile.
     enum Verdict: Equatable {
         /// The CA offers it: orders ask for it.
         case accepted
@@ -16,52 +23,56 @@ enum ACMEProfileCheck {
 
     static let key = "http.tls.letsencrypt.profile"
 
+    let profile: String
+    let client: ACMEClient
+    /// The certificate's name in the state folder, whose last error a rejection becomes.
+    let certificateName: String
+    let hosts: [String]
+    let origins: ConfigurationOrigins
+    let logger: Logger
+
     /// The verdict for `profile` given what the CA at `directoryURL` supports.
-    static func judge(profile: String, support: ACMEDirectory.ProfileSupport, directoryURL: String) -> Verdict {
+    static func judge(profile: String, support: ACMEDirectory.ProfileSupport, directoryURL: String, origins: ConfigurationOrigins) -> Verdict {
         switch support {
         case .offered:
             return .accepted
         case .noProfiles:
             return .ignored("\(key): the CA at \(directoryURL) lists no certificate profiles; \(String(reflecting: profile)) is ignored and orders go without a profile")
         case .notOffered(let offered):
-            return .rejected(ConfigurationError(
-                source: "configuration", key: key,
+            return .rejected(origins.error(
+                key,
                 "\(String(reflecting: profile)) is not a profile the CA at \(directoryURL) offers; it offers \(offered.joined(separator: ", "))"
             ))
         }
     }
 
-    /// Fetches the directory (for at most `limit`) and applies ``judge(profile:support:directoryURL:)``;
-    /// a CA that cannot be reached now only gets a warning, as start-up never waits on the CA
-    /// (each order checks the profile again).
-    static func verify(profile: String, client: ACMEClient, limit: Duration = .seconds(10), logger: Logger) async throws(ConfigurationError) {
+    /// Checks once, then stays until shutdown: a ServiceGroup ends when any of its services returns.
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await check() }
+        try await gracefulShutdown()
+    }
+
+    /// Fetches the directory and reports the ``judge(profile:support:directoryURL:origins:)`` verdict.
+    func check() async {
         let directory: ACMEDirectory
         do {
-            directory = try await withThrowingTaskGroup(of: ACMEDirectory.self) { group in
-                group.addTask { try await client.directory() }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    throw NoAnswer(limit: limit)
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
+            directory = try await client.directory()
         } catch {
             logger.warning("cannot check the certificate profile against the CA now; each order checks it", metadata: ["profile": "\(profile)", "error": "\(error)"])
             return
         }
-        switch judge(profile: profile, support: directory.support(forProfile: profile), directoryURL: client.directoryURL) {
+        let valid = Gauge(label: "wharf_acme_profile_valid")
+        switch Self.judge(profile: profile, support: directory.support(forProfile: profile), directoryURL: client.directoryURL, origins: origins) {
         case .accepted:
+            valid.record(1)
             logger.info("ordering certificates with a profile", metadata: ["profile": "\(profile)", "description": "\(directory.profiles[profile] ?? "")"])
         case .ignored(let message):
+            valid.record(1)
             logger.warning("\(message)")
         case .rejected(let error):
-            throw error
+            valid.record(0)
+            logger.error("the CA does not offer the configured certificate profile; no certificate is ordered until it is changed: \(error)")
+            try? await client.accountStore.recordFailure(name: certificateName, hosts: hosts, directoryURL: client.directoryURL, message: "\(error)")
         }
-    }
-
-    private struct NoAnswer: Error, CustomStringConvertible {
-        let limit: Duration
-        var description: String { "the directory did not answer within \(limit)" }
     }
 }

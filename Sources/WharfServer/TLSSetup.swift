@@ -1,6 +1,7 @@
 import ACME
 import Certificates
 import DNS
+import DNS01
 import Foundation
 import Logging
 import NIOSSL
@@ -15,6 +16,7 @@ struct TLSSetup {
     static func make(
         _ settings: WharfConfiguration.TLSSettings,
         http: WharfConfiguration.HTTPSettings,
+        origins: ConfigurationOrigins,
         stateFolder: String,
         tokens: HTTP01TokenTable,
         logger: Logger
@@ -27,7 +29,7 @@ struct TLSSetup {
             do {
                 pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.certificate", "\(error)")
+                throw origins.error("http.tls.certificate", "\(error)")
             }
             provider = CertificateProvider(initial: pair, logger: logger)
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
@@ -36,29 +38,26 @@ struct TLSSetup {
             let store = ACMEStateStore(folder: acme.stateFolder)
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
-                keyType: try KeyType(configurationValue: acme.keyType),
+                keyType: acme.keyType,
                 preferredChain: acme.preferredChain,
                 profile: acme.profile
             )
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
-            if let profile = acme.profile {
-                try await ACMEProfileCheck.verify(profile: profile, client: client, logger: logger)
-            }
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solver: any ChallengeSolver
             do {
-                switch acme.dns?.provider {
-                case nil: solver = HTTP01Solver(tokens: tokens)
-                case .rfc2136(let settings): solver = try RFC2136Solver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                case .webhook(let settings): solver = try WebhookSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                case .exec(let settings): solver = try ExecSolver(settings: settings, propagation: acme.dns!.propagation, logger: logger)
-                }
+                solver = try Self.solver(for: acme.challenge, tokens: tokens, logger: logger)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.letsencrypt.dns", "\(error)")
+                throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
             services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
-            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge)"])
+            if let profile = acme.profile {
+                services.append(
+                    ACMEProfileCheck(profile: profile, client: client, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
+                )
+            }
+            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()
@@ -82,7 +81,7 @@ struct TLSSetup {
             do {
                 clientCAs += try NIOSSLCertificate.fromPEMFile(path)
             } catch {
-                throw ConfigurationError(source: "configuration", key: "http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
+                throw origins.error("http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
             }
         }
         let configuration = provider.makeServerTLSConfiguration(
@@ -91,5 +90,21 @@ struct TLSSetup {
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
         return TLSSetup(provider: provider, services: services, configuration: configuration)
+    }
+
+    /// The solver that answers `challenge`.
+    ///
+    /// - Throws: ``DNSError`` when the DNS-01 provider's settings cannot be used.
+    static func solver(for challenge: WharfConfiguration.ChallengeSettings, tokens: HTTP01TokenTable, logger: Logger) throws -> any ChallengeSolver {
+        switch challenge {
+        case .http01:
+            return HTTP01Solver(tokens: tokens)
+        case .dns01(let dns):
+            switch dns.provider {
+            case .rfc2136(let settings): return try RFC2136Solver(settings: settings, propagation: dns.propagation, logger: logger)
+            case .webhook(let settings): return try WebhookSolver(settings: settings, propagation: dns.propagation, logger: logger)
+            case .exec(let settings): return try ExecSolver(settings: settings, propagation: dns.propagation, logger: logger)
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ public struct WharfApplication: Sendable {
             backgroundActivityLogger: logger
         )
         do {
-            let upstreams = try UpstreamTableBuilder.build(configuration.proxy, http: http, logger: logger)
+            let upstreams = try UpstreamTableBuilder.build(configuration.proxy, origins: configuration.origins, http: http, logger: logger)
             try await serve(store: store, upstreams: upstreams)
             try await http.shutdown()
         } catch {
@@ -75,7 +75,7 @@ public struct WharfApplication: Sendable {
                 authServices.append(loaded.watcher)
                 authenticator = loaded
             } catch {
-                throw ConfigurationError(source: "configuration", key: "auth.htpasswd.path", "\(error)")
+                throw configuration.origins.error("auth.htpasswd.path", "\(error)")
             }
         } else {
             logger.warning("no auth.htpasswd: every client that reaches this mirror may pull through it")
@@ -83,7 +83,7 @@ public struct WharfApplication: Sendable {
         let tokens = HTTP01TokenTable()
         var tls: TLSSetup?
         if let settings = configuration.http.tls {
-            tls = try await TLSSetup.make(settings, http: configuration.http, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
+            tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
         }
         let activity = ServerActivity()
         let prober = UpstreamProbeService(upstreams: upstreams.all, interval: Self.probeInterval, logger: logger)

@@ -86,7 +86,7 @@ private struct FailingSolver: ChallengeSolver {
         var description: String { "the webhook answered 500" }
     }
 
-    var challengeType: String { "http-01" }
+    var challengeType: ChallengeType { .http01 }
 
     func present(_ challenge: ChallengeProof) async throws {
         throw WebhookError()

@@ -84,11 +84,6 @@ struct TSIGKeyTests {
             #expect(!text.contains("c2VjcmV0"))
             #expect(!text.contains("secret-value"))
         }
-        let settings = RFC2136Settings(nameserver: "192.0.2.1", tsigKey: "acme-key", tsigSecret: "c2VjcmV0LXZhbHVl")
-        var dumpedSettings = ""
-        dump(settings, to: &dumpedSettings)
-        #expect(!settings.description.contains("c2VjcmV0LXZhbHVl"))
-        #expect(!dumpedSettings.contains("c2VjcmV0LXZhbHVl"))
     }
 
     @Test("algorithm names parse as BIND and lego write them; others are refused with the list")

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Testing
 import WharfTesting
 
@@ -59,39 +60,58 @@ struct ARIRenewalTests {
         await pebble.stop()
     }
 
-    @Test("a profile the CA does not list stops start-up naming the key and the offered profiles; a CA without profiles only warns")
+    @Test("a profile the CA does not list does not stop start-up: Wharf serves, orders nothing, and its log, metric and cert status name the key and the CA's profiles; a CA without profiles only warns")
     func profileChecks() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-profile")
         defer { folder.remove() }
         let plainPort = try FreePort.make()
+        let debugPort = try FreePort.make()
         let pebble = try await PebblePeer.start(in: folder, options: PebbleOptions(httpPort: plainPort))
         let front = try await ARIFrontServer.start(in: folder, pebble: pebble, profiles: ["classic": "90 days", "shortlived": "6 days"]) { _, _ in .later() }
         let upstream = try await DockerRegistryPeer.start(in: folder)
-        do {
-            let wharf = try await WharfProcess.start(
-                in: folder, upstreamURL: upstream.url,
-                httpYAML: ACMEServingTests.config(
-                    port: 0, plainPort: plainPort, pebble: pebble, state: folder.file("acme"), directoryURL: front.directoryURL, extra: "      profile: tlsserver\n"
-                ),
-                name: "unknown-profile"
-            )
-            Issue.record("started with a profile the CA does not offer")
-            await wharf.stop()
-        } catch {
-            let message = "\(error)"
-            #expect(message.contains("status 2"), "\(message)")
-            #expect(message.contains("http.tls.letsencrypt.profile") && message.contains("tlsserver") && message.contains("classic, shortlived"), "\(message)")
-        }
+        let config = ACMEServingTests.config(
+            port: 0, plainPort: plainPort, pebble: pebble, state: folder.file("acme"), directoryURL: front.directoryURL, extra: "      profile: tlsserver\n"
+        )
         let wharf = try await WharfProcess.start(
+            in: folder, upstreamURL: upstream.url, httpYAML: config + "  debug:\n    addr: 127.0.0.1:\(debugPort)\n", name: "unknown-profile"
+        )
+        #expect(try await ACMEServingTests.served(port: wharf.port, name: "mirror.example.test", rootPath: nil) != nil, "it serves at once")
+        let rejection = try await Self.logLine(of: wharf, containing: "does not offer the configured certificate profile")
+        #expect(
+            rejection.contains("unknown-profile.yml:") && rejection.contains("http.tls.letsencrypt.profile")
+                && rejection.contains("\"tlsserver\"") && rejection.contains("classic, shortlived"),
+            "\(rejection)"
+        )
+        let metrics = try await HTTPProbe.send(.GET, "http://127.0.0.1:\(debugPort)/metrics")
+        #expect(metrics.body.contains("wharf_acme_profile_valid 0"), "\(metrics.body)")
+        // Each attempt fails before the order is sent, and is logged as a failure.
+        _ = try await Self.logLine(of: wharf, containing: "obtaining a certificate failed")
+        let status = try await Command.run(try WharfProcess.binaryPath(), ["cert", "status", "--config", wharf.configPath])
+        let lastError = status.stdout.split(separator: "\n").first { $0.contains("last error:") } ?? ""
+        #expect(lastError.contains("tlsserver") && lastError.contains("classic, shortlived"), "\(status.summary)")
+        #expect(status.stdout.contains("none issued yet"), "\(status.summary)")
+        #expect(!wharf.log().contains("installed a certificate from the ACME CA"))
+        await wharf.stop()
+
+        let plain = try await WharfProcess.start(
             in: folder, upstreamURL: upstream.url,
             httpYAML: ACMEServingTests.config(port: 0, plainPort: plainPort, pebble: pebble, state: folder.file("acme"), extra: "      profile: classic\n"),
             name: "no-profiles"
         )
-        #expect(wharf.log().contains("lists no certificate profiles"))
-        await wharf.stop()
+        _ = try await Self.logLine(of: plain, containing: "lists no certificate profiles")
+        await plain.stop()
         await upstream.stop()
         await front.stop()
         await pebble.stop()
+    }
+
+    /// The first line of `wharf`'s log that contains `text`, waiting up to 30 s for it.
+    static func logLine(of wharf: WharfProcess, containing text: String) async throws -> String {
+        for _ in 0..<300 {
+            if let line = wharf.log().split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TestSupportError("no log line contains \(String(reflecting: text))\n\(wharf.log().suffix(3000))")
     }
 
     /// The serials of the certificates Wharf installed from the CA, in order.

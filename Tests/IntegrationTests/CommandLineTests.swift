@@ -19,7 +19,7 @@ struct CommandLineTests {
         #expect(result.stderr.contains("health"), "the ignored key is named in a warning")
     }
 
-    @Test("a bad configuration stops with exit 2 and names the file and key")
+    @Test("a bad configuration stops with exit 2 and names the file, the line and the key")
     func badConfig() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-cli")
         defer { folder.remove() }
@@ -27,7 +27,7 @@ struct CommandLineTests {
         try "version: 0.1\nproxy:\n  remoteurl: https://x.io\n  typo: 1\n".write(toFile: path, atomically: true, encoding: .utf8)
         let check = try await Command.run(try WharfProcess.binaryPath(), ["config", "check", path])
         #expect(check.status == 2)
-        #expect(check.stderr.contains("bad.yml: proxy.typo"), "\(check.summary)")
+        #expect(check.stderr.contains("bad.yml:4: proxy.typo"), "\(check.summary)")
         let serve = try await Command.run(try WharfProcess.binaryPath(), ["serve", "--config", path], timeout: .seconds(30))
         #expect(serve.status == 2)
         #expect(serve.stderr.contains("proxy.typo"))

@@ -34,20 +34,26 @@ struct ACMEProfileTests {
         #expect { try loader.load(yaml: hostless, source: "bad.yml", environment: [:]) } throws: { ($0 as? ConfigurationError)?.key == "http.tls.letsencrypt.hosts" }
     }
 
-    @Test("start-up verdicts: accepted, ignored with a warning, rejected naming the key and the CA's profiles")
-    func verdicts() {
+    @Test("verdicts: accepted, ignored with a warning, rejected naming the file, the line, the key and the CA's profiles")
+    func verdicts() throws {
         let url = "https://ca.example/dir"
-        #expect(ACMEProfileCheck.judge(profile: "classic", support: .offered, directoryURL: url) == .accepted)
-        guard case .ignored(let warning) = ACMEProfileCheck.judge(profile: "classic", support: .noProfiles, directoryURL: url) else {
+        let origins = try loader.load(yaml: yaml("      profile: tlsserver\n"), source: "acme.yml", environment: [:]).configuration.origins
+        #expect(ACMEProfileCheck.judge(profile: "classic", support: .offered, directoryURL: url, origins: origins) == .accepted)
+        guard case .ignored(let warning) = ACMEProfileCheck.judge(profile: "classic", support: .noProfiles, directoryURL: url, origins: origins) else {
             Issue.record("a CA without profiles only warns")
             return
         }
         #expect(warning.contains("http.tls.letsencrypt.profile") && warning.contains("ignored"))
-        guard case .rejected(let error) = ACMEProfileCheck.judge(profile: "tlsserver", support: .notOffered(offered: ["classic", "shortlived"]), directoryURL: url) else {
-            Issue.record("an unknown profile stops start-up")
+        guard
+            case .rejected(let error) = ACMEProfileCheck.judge(
+                profile: "tlsserver", support: .notOffered(offered: ["classic", "shortlived"]), directoryURL: url, origins: origins
+            )
+        else {
+            Issue.record("an unknown profile is rejected")
             return
         }
         #expect(error.key == "http.tls.letsencrypt.profile")
+        #expect(error.description.hasPrefix("acme.yml:6: http.tls.letsencrypt.profile: "))
         #expect(error.description.contains("\"tlsserver\"") && error.description.contains("classic, shortlived") && error.description.contains(url))
     }
 }

@@ -48,7 +48,7 @@ struct ConfigurationLoaderTests {
         } throws: { error in
             let error = error as? ConfigurationError
             return error?.key == "proxy.remoteurll" && error?.source == "wharf.yml"
-                && error?.description.contains("wharf.yml: proxy.remoteurll") == true
+                && error?.description.contains("wharf.yml:4: proxy.remoteurll") == true
         }
     }
 

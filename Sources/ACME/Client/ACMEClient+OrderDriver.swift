@@ -6,7 +6,7 @@ extension ACMEClient {
         let directory = try await connection.directory()
         var flow = OrderFlow(
             request: try newOrderRequest(order, directory: directory),
-            challengeType: order.solver.challengeType,
+            challengeType: order.solver.challengeType.rawValue,
             thumbprint: account.key.thumbprint
         )
         var published: [ChallengeProof] = []
@@ -98,7 +98,7 @@ extension ACMEClient {
             for await (proof, reason) in group {
                 if let reason, failure == nil {
                     let name = proof.isWildcard ? "*.\(proof.domain)" : proof.domain
-                    failure = .presentationFailed(identifier: name, challengeType: solver.challengeType, reason: reason)
+                    failure = .presentationFailed(identifier: name, challengeType: solver.challengeType.rawValue, reason: reason)
                 }
             }
             return failure ?? .challengesPresented

@@ -12,13 +12,13 @@ enum ProblemAdvice {
         case "dns":
             "The CA could not resolve the name: check its public A/AAAA (HTTP-01) or TXT (DNS-01) records."
         case "connection":
-            if challengeType == "dns-01" {
+            if challengeType == ChallengeType.dns01.rawValue {
                 "The CA could not query the name's DNS servers: check the zone's NS records."
             } else {
                 "The CA could not connect: check that the name points at this server and that port 80 reaches Wharf's plain listener."
             }
         case "unauthorized", "incorrectResponse":
-            if challengeType == "dns-01" {
+            if challengeType == ChallengeType.dns01.rawValue {
                 "The TXT record the CA saw was not the expected one: check that _acme-challenge records are published where the CA looks."
             } else {
                 "The CA got a wrong answer: check that nothing in front of Wharf answers /.well-known/acme-challenge/ for this name."

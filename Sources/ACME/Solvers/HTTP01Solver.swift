@@ -17,7 +17,7 @@ public struct HTTP01Solver: ChallengeSolver {
     }
 
     /// `http-01`.
-    public var challengeType: String { "http-01" }
+    public var challengeType: ChallengeType { .http01 }
 
     /// Adds the key authorization under the token; it is served from then on.
     public func present(_ challenge: ChallengeProof) async throws {

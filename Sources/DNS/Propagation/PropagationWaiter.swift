@@ -1,13 +1,13 @@
 import Logging
 
 /// Decides which servers a provider's propagation check asks, then waits for them.
-struct PropagationWaiter: Sendable {
+package struct PropagationWaiter: Sendable {
     let settings: PropagationSettings
     let resolvers: [DNSServerAddress]
     let client: DNSClient
     let logger: Logger
 
-    init(settings: PropagationSettings, client: DNSClient, logger: Logger) throws {
+    package init(settings: PropagationSettings, client: DNSClient, logger: Logger) throws {
         try settings.validate()
         self.settings = settings
         resolvers = try settings.resolverAddresses()
@@ -25,7 +25,7 @@ struct PropagationWaiter: Sendable {
 
     /// For rfc2136: the configured resolvers, else the zone's authoritative servers as
     /// `nameserver` lists them (asked on its port), else `nameserver` itself.
-    func waitAfterUpdate(_ value: String, at location: ZoneLocation, nameserver: DNSServerAddress) async throws {
+    package func waitAfterUpdate(_ value: String, at location: ZoneLocation, nameserver: DNSServerAddress) async throws {
         guard settings.timeout > .zero else { return }
         if !resolvers.isEmpty {
             try await checker.waitUntilVisible(value, at: location.recordName, on: resolverTargets, recursionDesired: true)
@@ -45,7 +45,7 @@ struct PropagationWaiter: Sendable {
 
     /// For webhook and exec: nothing without resolvers; else the zone's authoritative servers
     /// found through the resolvers (asked on the first resolver's port), else the resolvers.
-    func waitAfterHook(_ value: String, at name: DNSName) async throws {
+    package func waitAfterHook(_ value: String, at name: DNSName) async throws {
         guard settings.timeout > .zero, !resolvers.isEmpty else { return }
         let plan = await hookPlan(for: name)
         try await checker.waitUntilVisible(value, at: plan.name, on: plan.targets, recursionDesired: plan.recursionDesired)

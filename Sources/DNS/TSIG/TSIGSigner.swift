@@ -1,7 +1,7 @@
 import Foundation
 
 /// Signs requests and verifies the answers to them with one TSIG key (RFC 8945 §4.3, §5.3).
-struct TSIGSigner: Sendable {
+package struct TSIGSigner: Sendable {
     /// What checking an answer's signature found.
     enum Verdict: Sendable, Equatable {
         /// The MAC verifies and the time is within the fudge.
@@ -20,7 +20,7 @@ struct TSIGSigner: Sendable {
     /// Allowed clock difference in seconds; 300 as RFC 8945 §10 recommends.
     let fudge: UInt16
 
-    init(key: TSIGKey, fudge: UInt16 = 300) {
+    package init(key: TSIGKey, fudge: UInt16 = 300) {
         self.key = key
         self.fudge = fudge
     }

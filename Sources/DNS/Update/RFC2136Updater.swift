@@ -1,20 +1,26 @@
 /// Sends RFC 2136 UPDATE messages to one primary server, signed with TSIG when a key is set,
 /// and turns every failure into an error that says what to fix.
-struct RFC2136Updater: Sendable {
+package struct RFC2136Updater: Sendable {
     let client: DNSClient
     let server: DNSServerAddress
     let signer: TSIGSigner?
     /// The time requests are signed with and answers checked against (a test moves it).
     var clock: @Sendable () -> UInt64 = TSIGSigner.now
 
+    package init(client: DNSClient, server: DNSServerAddress, signer: TSIGSigner?) {
+        self.client = client
+        self.server = server
+        self.signer = signer
+    }
+
     /// Adds one TXT value, leaving other values of the same name alone (no prerequisites).
-    func addTXT(_ value: String, at name: DNSName, ttl: UInt32, zone: DNSName) async throws {
+    package func addTXT(_ value: String, at name: DNSName, ttl: UInt32, zone: DNSName) async throws {
         let record = DNSRecord(name: name, type: .txt, recordClass: .in, ttl: ttl, data: .txt(value))
         try await send(zone: zone, updates: [record], describing: "the update adding TXT \"\(value)\" at \(name) in zone \(zone)")
     }
 
     /// Deletes exactly one TXT value (class NONE, RFC 2136 §2.5.4), never the whole RRset.
-    func deleteTXT(_ value: String, at name: DNSName, zone: DNSName) async throws {
+    package func deleteTXT(_ value: String, at name: DNSName, zone: DNSName) async throws {
         let record = DNSRecord(name: name, type: .txt, recordClass: .none, ttl: 0, data: .txt(value))
         try await send(
             zone: zone,

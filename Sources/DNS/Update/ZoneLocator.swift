@@ -1,17 +1,23 @@
 /// Finds the zone a challenge record belongs in: it follows a CNAME on the record's name (so a
 /// challenge delegated into another zone works), then asks SOA queries from that name upwards
 /// until a server names the zone (RFC 2136 §4, as nsupdate and lego do).
-struct ZoneLocator: Sendable {
+package struct ZoneLocator: Sendable {
     let client: DNSClient
     /// Asked in turn until one answers; the first answer (whatever its RCODE) is used.
     let servers: [DNSServerAddress]
     /// Whether the servers are recursive resolvers rather than authoritative servers.
     let recursionDesired: Bool
 
+    package init(client: DNSClient, servers: [DNSServerAddress], recursionDesired: Bool) {
+        self.client = client
+        self.servers = servers
+        self.recursionDesired = recursionDesired
+    }
+
     /// The most CNAMEs followed before giving up (a loop, or a chain no validator follows either).
     static let maximumAliases = 8
 
-    func locate(_ name: DNSName) async throws -> ZoneLocation {
+    package func locate(_ name: DNSName) async throws -> ZoneLocation {
         var target = name
         var aliases: [DNSName] = [name]
         var candidate: DNSName? = name

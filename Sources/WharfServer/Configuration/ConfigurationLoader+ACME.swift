@@ -1,4 +1,6 @@
+import ACME
 import DNS
+import DNS01
 import Foundation
 import OutboundURL
 
@@ -25,21 +27,12 @@ extension ConfigurationLoader {
         }
         settings.email = try reader.string("http.tls.letsencrypt.email")
         if let folder = try reader.string("http.tls.letsencrypt.cachefile") { settings.stateFolder = folder }
-        if let challenge = try reader.string("http.tls.letsencrypt.challenge") {
-            guard ["http-01", "dns-01"].contains(challenge) else {
-                throw reader.error("http.tls.letsencrypt.challenge", "\"\(challenge)\" is not supported; use http-01 or dns-01")
-            }
-            settings.challenge = challenge
-        }
-        if settings.challenge == "dns-01" {
-            settings.dns = try dnsSettings(reader)
-        } else if reader.value("http.tls.letsencrypt.dns") != nil {
-            throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
-        }
+        settings.challenge = try challengeSettings(reader)
         settings.caBundle = try reader.string("http.tls.letsencrypt.cabundle")
-        if let keyType = try reader.string("http.tls.letsencrypt.keytype") {
-            guard ["ecdsa-p256", "ecdsa-p384", "rsa-2048", "rsa-4096"].contains(keyType) else {
-                throw reader.error("http.tls.letsencrypt.keytype", "\"\(keyType)\" is not one of ecdsa-p256, ecdsa-p384, rsa-2048, rsa-4096")
+        if let text = try reader.string("http.tls.letsencrypt.keytype") {
+            guard let keyType = KeyType(rawValue: text) else {
+                let accepted = KeyType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw reader.error("http.tls.letsencrypt.keytype", "\"\(text)\" is not one of \(accepted)")
             }
             settings.keyType = keyType
         }
@@ -56,6 +49,28 @@ extension ConfigurationLoader {
             settings.profile = profile
         }
         return settings
+    }
+
+    /// `http.tls.letsencrypt.challenge`, with `dns` for DNS-01 (and refused without it).
+    static func challengeSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ChallengeSettings {
+        let key = "http.tls.letsencrypt.challenge"
+        var type = ChallengeType.http01
+        if let text = try reader.string(key) {
+            guard let parsed = ChallengeType(rawValue: text) else {
+                let accepted = ChallengeType.allCases.map(\.rawValue).joined(separator: " or ")
+                throw reader.error(key, "\"\(text)\" is not supported; use \(accepted)")
+            }
+            type = parsed
+        }
+        switch type {
+        case .http01:
+            if reader.value("http.tls.letsencrypt.dns") != nil {
+                throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
+            }
+            return .http01
+        case .dns01:
+            return .dns01(try dnsSettings(reader))
+        }
     }
 
     /// `http.tls.letsencrypt.dns.*`

@@ -15,7 +15,7 @@ extension ConfigurationLoader {
             for field in entry.keys where !["name", "remoteurl", "username", "password"].contains(field) {
                 throw reader.error("\(key).\(field)", "unknown key (name, remoteurl, username, password are known)")
             }
-            let entryReader = TreeReader(tree: entry, source: reader.source)
+            let entryReader = reader.child(key, tree: entry)
             guard let name = try entryReader.string("name")?.lowercased(), !name.isEmpty else {
                 throw reader.error("\(key).name", "every upstream needs the registry host clients know it by, e.g. ghcr.io")
             }

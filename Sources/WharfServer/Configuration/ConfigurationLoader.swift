@@ -1,3 +1,4 @@
+import ACME
 import DNS
 import Foundation
 import Logging
@@ -6,7 +7,8 @@ import Yams
 /// Reads distribution's config.yml (version 0.1) into a ``WharfConfiguration``.
 ///
 /// Keys are checked against ``ConfigurationKeys``: distribution's keys that Wharf ignores
-/// become warnings, unknown keys and bad values are errors naming the file and the key path.
+/// become warnings, unknown keys and bad values are errors naming the file, the line and the key
+/// path (``ConfigurationError``).
 /// `REGISTRY_*` environment variables override the file, as distribution spells them
 /// (`REGISTRY_PROXY_REMOTEURL` sets `proxy.remoteurl`).
 public struct ConfigurationLoader: Sendable {
@@ -40,39 +42,49 @@ public struct ConfigurationLoader: Sendable {
     /// Loads YAML text; `source` names it in messages.
     public func load(yaml: String, source: String, environment: [String: String]) throws(ConfigurationError) -> Loaded {
         var tree: [String: Any]
+        var origins = ConfigurationOrigins(source: source)
         do {
-            let parsed = try Yams.load(yaml: yaml)
-            switch parsed {
+            // Composed first, for the positions, then turned into plain values as `Yams.load` does.
+            let node = try Yams.compose(yaml: yaml)
+            switch node?.any {
             case nil: tree = [:]
             case let map as [String: Any]: tree = map
-            default: throw ConfigurationError(source: source, key: "", "the top level must be a mapping of keys")
+            default: throw ConfigurationError(source: source, key: "", line: node?.mark?.line, "the top level must be a mapping of keys")
             }
+            if let node { origins.record(node) }
         } catch let error as ConfigurationError {
             throw error
         } catch {
             throw ConfigurationError(source: source, key: "", "not valid YAML: \(error)")
         }
-        try applyEnvironment(environment, to: &tree)
+        try applyEnvironment(environment, to: &tree, origins: &origins)
         var warnings: [String] = []
-        try check(tree, rules: ConfigurationKeys.root, path: "", source: source, warnings: &warnings)
-        let reader = TreeReader(tree: tree, source: source)
-        return Loaded(configuration: try build(reader), warnings: warnings)
+        try check(tree, rules: ConfigurationKeys.root, path: "", origins: origins, warnings: &warnings)
+        var configuration = try build(TreeReader(tree: tree, origins: origins))
+        configuration.origins = origins
+        return Loaded(configuration: configuration, warnings: warnings)
     }
 
     // MARK: Environment
 
-    private func applyEnvironment(_ environment: [String: String], to tree: inout [String: Any]) throws(ConfigurationError) {
+    private func applyEnvironment(
+        _ environment: [String: String],
+        to tree: inout [String: Any],
+        origins: inout ConfigurationOrigins
+    ) throws(ConfigurationError) {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("REGISTRY_") {
             let path = name.dropFirst("REGISTRY_".count).lowercased().split(separator: "_").map(String.init)
             guard !path.isEmpty else { continue }
             let parsed: Any = (try? Yams.load(yaml: value)).flatMap { $0 } ?? value
             // Scalars keep their text so that `5000` in REGISTRY_HTTP_ADDR stays a string where a string is expected.
             let scalar: Any = parsed is [String: Any] || parsed is [Any] ? parsed : value
-            try set(scalar, at: path[...], in: &tree, variable: name)
+            let setting = path.joined(separator: ".")
+            try set(scalar, at: path[...], in: &tree, variable: name, setting: setting)
+            origins.recordVariable(name, at: setting)
         }
     }
 
-    private func set(_ value: Any, at path: ArraySlice<String>, in tree: inout [String: Any], variable: String) throws(ConfigurationError) {
+    private func set(_ value: Any, at path: ArraySlice<String>, in tree: inout [String: Any], variable: String, setting: String) throws(ConfigurationError) {
         guard let key = path.first else { return }
         if path.count == 1 {
             tree[key] = value
@@ -83,9 +95,9 @@ public struct ConfigurationLoader: Sendable {
         case nil: child = [:]
         case let map as [String: Any]: child = map
         default:
-            throw ConfigurationError(source: "environment", key: variable, "\(key) is a value in the file, not a section")
+            throw ConfigurationError(source: "environment (\(variable))", key: setting, "\(key) is a value in the file, not a section")
         }
-        try set(value, at: path.dropFirst(), in: &child, variable: variable)
+        try set(value, at: path.dropFirst(), in: &child, variable: variable, setting: setting)
         tree[key] = child
     }
 
@@ -95,27 +107,27 @@ public struct ConfigurationLoader: Sendable {
         _ tree: [String: Any],
         rules: [String: KeyRule],
         path: String,
-        source: String,
+        origins: ConfigurationOrigins,
         warnings: inout [String]
     ) throws(ConfigurationError) {
         for key in tree.keys.sorted() {
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             guard let rule = rules[key] else {
-                throw ConfigurationError(source: source, key: keyPath, "unknown key (neither distribution's nor Wharf's)")
+                throw origins.error(keyPath, "unknown key (neither distribution's nor Wharf's)")
             }
             switch rule {
             case .implemented:
                 continue
             case .ignored, .ignoredSection:
-                warnings.append("\(source): \(keyPath) is distribution's key; Wharf does not implement it and ignores it")
+                warnings.append("\(origins.place(of: keyPath)): \(keyPath) is distribution's key; Wharf does not implement it and ignores it")
             case .unsupported(let why):
-                throw ConfigurationError(source: source, key: keyPath, why)
+                throw origins.error(keyPath, why)
             case .section(let inner):
                 guard let child = tree[key] as? [String: Any] else {
                     if tree[key] == nil || tree[key] is NSNull { continue }
-                    throw ConfigurationError(source: source, key: keyPath, "must be a section of keys")
+                    throw origins.error(keyPath, "must be a section of keys")
                 }
-                try check(child, rules: inner, path: keyPath, source: source, warnings: &warnings)
+                try check(child, rules: inner, path: keyPath, origins: origins, warnings: &warnings)
             }
         }
     }
@@ -167,7 +179,7 @@ public struct ConfigurationLoader: Sendable {
             configuration.http.debugListener = .init(host: host, port: port)
         }
         // HTTP-01 needs the plain listener; by default on :80, where validators connect.
-        let needsPlainListener = if case .acme(let acme) = configuration.http.tls?.source, acme.challenge == "http-01" { true } else { false }
+        let needsPlainListener = if case .acme(let acme) = configuration.http.tls?.source, acme.challenge.type == .http01 { true } else { false }
         if let plain = try reader.string("http.tls.letsencrypt.httpaddr") ?? (needsPlainListener ? ":80" : nil) {
             let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
             configuration.http.plainListener = .init(host: host, port: port)
@@ -214,60 +226,5 @@ public struct ConfigurationLoader: Sendable {
             throw reader.error(key, "\"\(text)\" has no valid port")
         }
         return (host.isEmpty ? "0.0.0.0" : host, port)
-    }
-}
-
-/// Typed access to the parsed YAML tree by dotted path.
-struct TreeReader {
-    let tree: [String: Any]
-    let source: String
-
-    func value(_ path: String) -> Any? {
-        var node: Any? = tree
-        for key in path.split(separator: ".") {
-            node = (node as? [String: Any])?[String(key)]
-        }
-        if node is NSNull { return nil }
-        return node
-    }
-
-    func string(_ path: String) throws(ConfigurationError) -> String? {
-        switch value(path) {
-        case nil: return nil
-        case let text as String: return text
-        case let number as Int: return String(number)
-        case let number as Double: return String(number)
-        case let flag as Bool: return String(flag)
-        default: throw error(path, "must be a single value, not a list or section")
-        }
-    }
-
-    func bool(_ path: String) throws(ConfigurationError) -> Bool? {
-        switch value(path) {
-        case nil: return nil
-        case let flag as Bool: return flag
-        case let text as String where ["true", "false"].contains(text.lowercased()): return text.lowercased() == "true"
-        default: throw error(path, "must be true or false")
-        }
-    }
-
-    /// A list of strings (a single string is taken as a list of one).
-    func strings(_ path: String) throws(ConfigurationError) -> [String]? {
-        switch value(path) {
-        case nil: return nil
-        case let text as String: return [text]
-        case let list as [Any]:
-            var result: [String] = []
-            for item in list {
-                guard let text = item as? String else { throw error(path, "must be a list of file paths") }
-                result.append(text)
-            }
-            return result
-        default: throw error(path, "must be a list of file paths")
-        }
-    }
-
-    func error(_ path: String, _ message: String) -> ConfigurationError {
-        ConfigurationError(source: source, key: path, message)
     }
 }

@@ -1,4 +1,6 @@
+import ACME
 import DNS
+import DNS01
 import Logging
 
 /// Wharf's effective configuration, after the file, the environment and defaults.
@@ -15,6 +17,8 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var htpasswd: HtpasswdSettings?
     /// Where Wharf keeps certificates and keys it makes (the local CA, later ACME state).
     public var stateFolder = "certs"
+    /// Where each value came from, for errors found after loading.
+    public var origins = ConfigurationOrigins(source: "configuration")
 
     public init() {}
 
@@ -116,12 +120,12 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var email: String?
         /// `cachefile` (for Wharf a folder): account and certificates; `certs` by default.
         public var stateFolder = "certs"
-        /// `challenge`: `http-01` (default) or `dns-01`.
-        public var challenge = "http-01"
+        /// `challenge`: `http-01` (default), or `dns-01` with its provider (`dns`).
+        public var challenge: ChallengeSettings = .http01
         /// `cabundle`: extra CAs to trust for the ACME server's own HTTPS.
         public var caBundle: String?
         /// `keytype`: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-4096`.
-        public var keyType = "ecdsa-p256"
+        public var keyType: KeyType = .ecdsaP256
         /// `eab.kid` and `eab.hmackey`: external account binding (ZeroSSL and others).
         public var eabKeyID: String?
         public var eabHMACKey: String?
@@ -130,8 +134,6 @@ public struct WharfConfiguration: Sendable, Equatable {
         /// `profile`: the certificate profile to order (Let's Encrypt's `classic`, `shortlived`, ...),
         /// when the CA lists profiles in its directory.
         public var profile: String?
-        /// `dns`: the DNS-01 provider, when `challenge` is `dns-01`.
-        public var dns: DNSChallengeSettings?
 
         public init(hosts: [String]) {
             self.hosts = hosts

@@ -1,3 +1,5 @@
+import DNS
+
 /// The `webhook` DNS-01 provider's settings (lego's `httpreq` protocol).
 ///
 /// Wharf sends `POST <url>/present` and `POST <url>/cleanup`. ``description`` never shows the password.

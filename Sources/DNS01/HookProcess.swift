@@ -1,4 +1,5 @@
 import ChildProcess
+import DNS
 import Foundation
 import NIOPosix
 

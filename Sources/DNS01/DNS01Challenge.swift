@@ -1,5 +1,6 @@
 import ACME
 import Crypto
+import DNS
 import Foundation
 
 /// What DNS-01 publishes (RFC 8555 §8.4).

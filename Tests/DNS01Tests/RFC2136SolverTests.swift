@@ -4,6 +4,7 @@ import Testing
 import WharfTesting
 
 @testable import DNS
+@testable import DNS01
 
 /// The rfc2136 provider against a real named with TSIG and allow-update.
 @Suite("RFC 2136 provider against BIND")

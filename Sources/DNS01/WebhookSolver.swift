@@ -1,5 +1,6 @@
 import ACME
 import AsyncHTTPClient
+import DNS
 import Foundation
 import Logging
 import NIOCore
@@ -14,7 +15,7 @@ import OutboundURL
 /// authoritative servers (found through the resolvers) or the resolvers return the value.
 public struct WebhookSolver: ChallengeSolver {
     /// `dns-01`.
-    public let challengeType = "dns-01"
+    public let challengeType = ChallengeType.dns01
 
     private let base: URL
     private let shownURL: String

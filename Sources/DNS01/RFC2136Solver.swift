@@ -1,4 +1,5 @@
 import ACME
+import DNS
 import Logging
 
 /// The `rfc2136` DNS-01 provider: publishes the TXT record with a TSIG-signed dynamic update
@@ -16,7 +17,7 @@ import Logging
 /// ```
 public struct RFC2136Solver: ChallengeSolver {
     /// `dns-01`.
-    public let challengeType = "dns-01"
+    public let challengeType = ChallengeType.dns01
 
     private let nameserver: DNSServerAddress
     private let zone: DNSName?

@@ -3,6 +3,7 @@ import Testing
 import WharfTesting
 
 @testable import DNS
+@testable import DNS01
 
 @Suite("starting hook programs")
 struct HookProcessTests {

@@ -1,4 +1,5 @@
 import DNS
+import DNS01
 import Foundation
 import NIOCore
 import NIOHTTP1

@@ -5,6 +5,7 @@ import Testing
 import WharfTesting
 
 @testable import DNS
+@testable import DNS01
 
 /// The exec provider running shell scripts that publish through pebble-challtestsrv with curl.
 @Suite("Exec provider (lego exec, certbot hooks)")

@@ -1,4 +1,5 @@
 import ACME
+import DNS
 import Foundation
 import Logging
 
@@ -12,7 +13,7 @@ import Logging
 /// or the resolvers return the value.
 public struct ExecSolver: ChallengeSolver {
     /// `dns-01`.
-    public let challengeType = "dns-01"
+    public let challengeType = ChallengeType.dns01
 
     private let executable: String
     private let mode: DNSHookMode

@@ -1,3 +1,5 @@
+import DNS
+
 /// The `rfc2136` DNS-01 provider's settings: where to send signed dynamic updates.
 ///
 /// The TSIG key comes either from ``tsigKey`` + ``tsigSecret`` (+ ``tsigAlgorithm``), or from

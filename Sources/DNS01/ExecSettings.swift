@@ -1,3 +1,5 @@
+import DNS
+
 /// The `exec` DNS-01 provider's settings (lego's `exec` protocol, certbot's manual hooks).
 public struct ExecSettings: Sendable, Hashable {
     /// The program to run (`command`): an absolute path, or a name looked up on `PATH`.

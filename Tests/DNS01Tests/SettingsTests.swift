@@ -1,33 +1,11 @@
 import Testing
 
 @testable import DNS
+@testable import DNS01
 
 /// Parsing of the values the server passes from its configuration.
 @Suite("Provider settings")
 struct SettingsTests {
-    @Test(
-        "server addresses parse with and without a port, IPv6 in brackets or bare",
-        arguments: [
-            ("192.0.2.53", "192.0.2.53", 53),
-            ("192.0.2.53:5353", "192.0.2.53", 5353),
-            ("ns1.example.com:53", "ns1.example.com", 53),
-            ("[2001:db8::53]:5353", "2001:db8::53", 5353),
-            ("2001:db8::53", "2001:db8::53", 53),
-            (" 127.0.0.1:1053 ", "127.0.0.1", 1053),
-        ]
-    )
-    func addresses(text: String, host: String, port: Int) throws {
-        let address = try DNSServerAddress(parsing: text)
-        #expect(address.host == host)
-        #expect(address.port == port)
-    }
-
-    @Test("bad server addresses name the setting", arguments: ["", ":53", "host:0", "host:70000", "host:x", "[::1", "[::1]x"])
-    func badAddresses(text: String) {
-        let error = #expect(throws: DNSError.self) { try DNSServerAddress(parsing: text, setting: "resolvers") }
-        #expect(error?.description.hasPrefix("invalid DNS-01 setting `resolvers`") == true)
-    }
-
     @Test("the hook mode parses `default`, `raw` and nothing else")
     func hookMode() throws {
         #expect(try DNSHookMode(parsing: "") == .default)
@@ -72,6 +50,15 @@ struct SettingsTests {
         let error = #expect(throws: DNSError.self) { try RFC2136Solver(settings: settings) }
         #expect(error?.kind == .invalidConfiguration)
         #expect(error?.description.contains("AAECAwQF") == false)
+    }
+
+    @Test("the rfc2136 settings show no secret in their description or dump")
+    func redaction() {
+        let settings = RFC2136Settings(nameserver: "192.0.2.1", tsigKey: "acme-key", tsigSecret: "c2VjcmV0LXZhbHVl")
+        var dumped = ""
+        dump(settings, to: &dumped)
+        #expect(!settings.description.contains("c2VjcmV0LXZhbHVl"))
+        #expect(!dumped.contains("c2VjcmV0LXZhbHVl"))
     }
 
     @Test("the TXT value is base64url(SHA-256(keyAuthorization)) without padding")

@@ -5,6 +5,7 @@ import Testing
 import WharfTesting
 
 @testable import DNS
+@testable import DNS01
 
 /// The webhook provider against a test receiver that applies changes to pebble-challtestsrv.
 @Suite("Webhook provider (lego httpreq)")

@@ -1,3 +1,5 @@
+import DNS
+
 /// What a webhook or exec hook is told (lego's `HTTPREQ_MODE` / `EXEC_MODE`).
 public enum DNSHookMode: String, Sendable, Hashable, CaseIterable {
     /// The record to publish: the FQDN `_acme-challenge.<domain>.` and the TXT value.
