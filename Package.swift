@@ -193,7 +193,16 @@ let package = Package(
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "OutboundURL"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "UpstreamTests",
+            dependencies: [
+                "Upstream", "OutboundURL", "Registry", "WharfTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PullThroughTests",
             dependencies: [

@@ -5,6 +5,18 @@ import WharfTesting
 
 @Suite("an upstream that lies about a blob: nothing cached, every client cut off")
 struct UpstreamMisbehaviourTests {
+    /// How a client is cut off when a lying download fails: the status and OCI code it gets when it
+    /// arrives after the failure, and how many bytes at most it may have received before.
+    private static func cutOff(_ mode: LyingUpstreamMode, size: Int) -> (status: Int, code: String, mostBytes: Int)? {
+        switch mode {
+        // Everything but the held-back last byte may have gone out before the digest was checked.
+        case .wrongBytes: (502, "UPSTREAM_ERROR", size - 1)
+        // Wharf cannot send more than the upstream sent before it hung up.
+        case .truncated: (503, "UNAVAILABLE", size / 2)
+        case .correct, .hang, .redirectToImpossiblePort: nil
+        }
+    }
+
     @Test("wrong bytes under a digest, and a body cut short", arguments: [LyingUpstreamMode.wrongBytes, .truncated])
     func lyingUpstream(_ mode: LyingUpstreamMode) async throws {
         let image = try ImageFactory.image(layerSizes: [400_000], seed: 40)
@@ -21,24 +33,45 @@ struct UpstreamMisbehaviourTests {
         )
         #expect(pulled.status != 0, "skopeo must not accept a blob that fails verification")
 
-        // Three clients at once on the same lying download: none receives a complete body.
+        // Three clients at once on the same lying download: each gets the announced length and then
+        // a connection that ends short, or, arriving after the failure, the failure's status.
         let layer = image.layers[0]
-        let outcomes = await withTaskGroup(of: Bool.self) { group in
+        let blobURL = wharf.url + "/v2/library/test/blobs/\(layer.digest)"
+        let expected = try #require(Self.cutOff(mode, size: layer.size))
+        let answers = try await withThrowingTaskGroup(of: StreamedAnswer.self) { group in
             for _ in 0..<3 {
-                group.addTask {
-                    guard let answer = try? await HTTPProbe.send(.GET, wharf.url + "/v2/library/test/blobs/\(layer.digest)") else { return true }
-                    return answer.status != 200 || answer.bytes.count < layer.size
-                }
+                group.addTask { try await StreamedAnswer.get(blobURL) }
             }
-            return await group.reduce(into: []) { $0.append($1) }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(outcomes == [true, true, true], "every client must be cut off or refused")
+        for answer in answers {
+            if answer.status == 200 {
+                #expect(answer.announcedLength == layer.size)
+                #expect(answer.endedShort, "the connection must end before the announced length, not cleanly: got \(answer.bytes.count) bytes, failure \(String(describing: answer.failure))")
+                #expect(answer.bytes.count <= expected.mostBytes)
+            } else {
+                #expect(answer.status == expected.status, "\(answer.status) \(String(decoding: answer.bytes, as: UTF8.self))")
+                #expect(answer.failure == nil)
+                #expect(String(decoding: answer.bytes, as: UTF8.self).contains(#""code":"\#(expected.code)""#))
+            }
+        }
 
-        let stored = (try? FileManager.default.contentsOfDirectory(atPath: wharf.storagePath + "/blobs/sha256")) ?? []
+        let storedBlobs = wharf.storagePath + "/blobs/sha256"
+        let stored = (try? FileManager.default.contentsOfDirectory(atPath: storedBlobs)) ?? []
         #expect(!stored.contains(layer.hex), "a blob that failed verification must not be stored")
         #expect((try FileManager.default.contentsOfDirectory(atPath: wharf.storagePath + "/tmp")).isEmpty)
         #expect(wharf.log().contains("failed verification") || wharf.log().contains("blob fetch failed"))
         #expect(wharf.isRunning)
+
+        // Nothing of the lie was kept: the next request goes upstream again and gets the real blob.
+        let fetchesBefore = liar.requestCount(method: "GET", pathContains: "/blobs/\(layer.digest)")
+        liar.mode = .correct
+        let honest = try await StreamedAnswer.get(blobURL)
+        #expect(honest.status == 200)
+        #expect(honest.failure == nil)
+        #expect(honest.bytes == layer.bytes)
+        #expect(liar.requestCount(method: "GET", pathContains: "/blobs/\(layer.digest)") == fetchesBefore + 1)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: storedBlobs)) ?? []).contains(layer.hex), "the honest blob is stored where the lie was looked for")
         await wharf.stop()
         await liar.stop()
     }

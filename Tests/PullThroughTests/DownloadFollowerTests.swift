@@ -36,19 +36,30 @@ struct DownloadFollowerTests {
         let content = Array("0123456789".utf8)
         let download = try await partialDownload(content)
         let follower = DownloadFollower(download: download, expectedSize: Int64(content.count))
-        let received = Shared<[UInt8]>([])
+        let chunks = Shared<[SentChunk]>([])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await follower.stream(chunkSize: 4) { buffer in received.withLock { $0.append(contentsOf: buffer.readableBytesView) } }
+                try await follower.stream(chunkSize: 4) { buffer in
+                    let verified = if case .stored = download.progress.phase { true } else { false }
+                    chunks.withLock { $0.append(SentChunk(bytes: Array(buffer.readableBytesView), verified: verified)) }
+                }
             }
-            // All bytes are on disk, yet only nine may be sent before verification.
-            for _ in 0..<200 where received.withLock({ $0.count }) < 9 { try await Task.sleep(for: .milliseconds(5)) }
-            try await Task.sleep(for: .milliseconds(50))
-            #expect(received.withLock { $0 } == Array(content.prefix(9)))
+            // All ten bytes are on disk. Chunks of four make a follower that holds the last byte
+            // back send 4, 4, 1 and stop at nine; one that does not sends 4, 4, 2 and never stops there.
+            try await waitUntil("the follower sent at least nine bytes") { chunks.withLock { $0.reduce(0) { $0 + $1.bytes.count } } >= 9 }
+            #expect(chunks.withLock { $0.flatMap(\.bytes) } == Array(content.prefix(9)))
             download.stored()
             try await group.waitForAll()
         }
-        #expect(received.withLock { $0 } == content)
+        let sent = chunks.withLock { $0 }
+        #expect(sent.flatMap(\.bytes) == content)
+        #expect(sent.filter { !$0.verified }.flatMap(\.bytes) == Array(content.prefix(9)), "the last byte is written only after verification")
+    }
+
+    /// Bytes the follower wrote at once, and whether the download was verified by then.
+    struct SentChunk: Sendable {
+        let bytes: [UInt8]
+        let verified: Bool
     }
 
     @Test("a failed verification cuts the follower off with the download's error")
@@ -61,7 +72,7 @@ struct DownloadFollowerTests {
             group.addTask {
                 try await follower.stream(chunkSize: 3) { buffer in received.withLock { $0 += buffer.readableBytes } }
             }
-            for _ in 0..<200 where received.withLock({ $0 }) < 9 { try? await Task.sleep(for: .milliseconds(5)) }
+            try? await waitUntil("the follower sent the nine bytes it may send") { received.withLock { $0 } >= 9 }
             download.failed(RegistryError(.badGateway, "wrong content"))
             await #expect {
                 try await group.waitForAll()
@@ -112,6 +123,24 @@ struct SingleFlightTests {
         let flight = SingleFlight<String, Int>()
         await #expect(throws: Boom.self) { try await flight.run("k") { throw Boom() } }
         #expect(try await flight.run("k") { 7 } == 7)
+    }
+}
+
+/// Returns once `condition` holds; checks it until a deadline far beyond any honest wait, then records
+/// an issue naming `what` and throws, so a follower that stops early fails the test instead of hanging it.
+func waitUntil(
+    _ what: String,
+    timeout: Duration = .seconds(30),
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("timed out after \(timeout) waiting until \(what)", sourceLocation: sourceLocation)
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(5))
     }
 }
 
