@@ -11,6 +11,11 @@ actor DownloadRegistry {
         return (download, true)
     }
 
+    /// The download of `digest` in progress, if any.
+    func active(_ digest: Digest) -> BlobDownload? {
+        active[digest]
+    }
+
     func finished(_ digest: Digest) {
         active[digest] = nil
     }

@@ -46,3 +46,32 @@ extension PullThroughCache {
         }
     }
 }
+
+/// What a HEAD of a blob learns: its size, and whether it is stored here.
+public struct BlobHead: Sendable {
+    /// The size, when known (the upstream may not say).
+    public let size: Int64?
+    /// Whether the blob is in the store (a cache hit).
+    public let isStored: Bool
+}
+
+extension PullThroughCache {
+    /// A blob's size for HEAD: from the store, from a download in progress, or from a HEAD
+    /// upstream. Never starts a download: a client that HEADs a blob may never GET it.
+    public func blobHead(_ name: RepositoryName, _ digest: Digest, from upstream: UpstreamTarget) async throws(RegistryError) -> BlobHead {
+        do {
+            if let size = try await store.blobSize(digest) { return BlobHead(size: size, isStored: true) }
+        } catch {
+            logger.error("stored blob unreadable", metadata: ["digest": "\(digest)", "error": "\(error)"])
+            throw RegistryError(.internalError, "the cache could not read blob \(digest)")
+        }
+        if let download = await blobDownloads.active(digest), let size = download.progress.expectedSize {
+            return BlobHead(size: size, isStored: false)
+        }
+        do {
+            return BlobHead(size: try await upstream.client.blobSize(name, digest), isStored: false)
+        } catch {
+            throw error.registryError(notFound: .blobUnknown)
+        }
+    }
+}

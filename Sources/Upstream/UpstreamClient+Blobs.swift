@@ -18,3 +18,19 @@ extension UpstreamClient {
         return UpstreamBlob(contentLength: length, body: response.body)
     }
 }
+
+extension UpstreamClient {
+    /// Asks whether the upstream has a blob, without its body: its size, when the upstream sends one.
+    public func blobSize(_ name: RepositoryName, _ digest: Digest) async throws(UpstreamError) -> Int64? {
+        let remote = configuration.upstreamName(name)
+        let response = try await perform(
+            .HEAD,
+            path: "\(remote)/blobs/\(digest)",
+            scope: remote,
+            headers: [],
+            timeout: Self.shortRequestTimeout
+        )
+        try await checkStatus(response, what: "blob \(digest)")
+        return response.headers.first(name: "Content-Length").flatMap { Int64($0) }
+    }
+}

@@ -129,4 +129,21 @@ struct APIRouterTests {
             #expect(try await client.execute(uri: "/elsewhere", method: .get, headers: [:], body: nil).status == .notFound)
         }
     }
+
+    @Test("a HEAD of an uncached blob asks the upstream with a HEAD and downloads nothing")
+    func headOfUncachedBlob() async throws {
+        let image = try ImageFactory.image(layerSizes: [300_000], seed: 5)
+        let layer = image.layers[0]
+        try await withServer(image: image) { client, upstream in
+            let head = try await client.execute(uri: "/v2/library/app/blobs/\(layer.digest)", method: .head, headers: [:], body: nil)
+            #expect(head.status == .ok)
+            #expect(head.headers[.contentLength] == String(layer.size))
+            #expect(head.headers[HTTPField.Name("X-Wharf-Cache")!] == "miss")
+            #expect(head.body.readableBytes == 0)
+            #expect(upstream.requestCount(method: "HEAD", pathContains: layer.digest) == 1)
+            #expect(upstream.requestCount(method: "GET", pathContains: layer.digest) == 0)
+            let missing = try await client.execute(uri: "/v2/library/app/blobs/sha256:\(String(repeating: "0", count: 64))", method: .head, headers: [:], body: nil)
+            #expect(missing.status == .notFound)
+        }
+    }
 }

@@ -14,34 +14,15 @@ struct BlobResponder: Sendable {
     static let chunkSize = 1024 * 1024
 
     func respond(_ name: RepositoryName, _ digest: Digest, request: Request, context: WharfRequestContext, upstream: UpstreamTarget) async throws -> Response {
-        let source = try await cache.blob(name, digest, from: upstream)
-        var headers: HTTPFields = [
-            RegistryHeaders.cache: source.isStored ? "hit" : "miss",
-            .contentType: "application/octet-stream",
-            RegistryHeaders.contentDigest: digest.description,
-            RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
-            .eTag: "\"\(digest)\"",
-        ]
-        let size = source.size
-        var range: Range<Int64>?
-        if let size {
-            headers[.acceptRanges] = "bytes"
-            if let header = request.headers[.range], let requested = ByteRange(header: header) {
-                guard let resolved = requested.resolve(size: size) else {
-                    var error = RegistryError(.rangeNotSatisfiable, "range \(header.prefix(60)) is outside the blob's \(size) bytes").response()
-                    error.headers[.contentRange] = "bytes */\(size)"
-                    return error
-                }
-                range = resolved
-                headers[.contentRange] = "bytes \(resolved.lowerBound)-\(resolved.upperBound - 1)/\(size)"
-            }
-        }
-        let status: HTTPResponse.Status = range == nil ? .ok : .partialContent
-        let length = range.map { $0.upperBound - $0.lowerBound } ?? size
         if request.method == .head {
-            if let length { headers[.contentLength] = String(length) }
-            return Response(status: status, headers: headers)
+            let head = try await cache.blobHead(name, digest, from: upstream)
+            return try answer(request, digest, size: head.size, isStored: head.isStored).head
         }
+        let source = try await cache.blob(name, digest, from: upstream)
+        let (head, range) = try answer(request, digest, size: source.size, isStored: source.isStored)
+        guard head.status != .rangeNotSatisfiable else { return head }
+        let size = source.size
+        let length = range.map { $0.upperBound - $0.lowerBound } ?? size
         let body = ResponseBody(contentLength: length.map { Int($0) }) { [sendsFiles, range, channel = context.channel] writer in
             if sendsFiles, let size, source.isStored,
                 let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get(),
@@ -55,6 +36,33 @@ struct BlobResponder: Sendable {
             }
             try await writer.finish(nil)
         }
-        return Response(status: status, headers: headers, body: body)
+        return Response(status: head.status, headers: head.headers, body: body)
+    }
+
+    /// The response head for a blob of `size`, and the byte range asked for; a range outside
+    /// the blob answers 416.
+    private func answer(_ request: Request, _ digest: Digest, size: Int64?, isStored: Bool) throws -> (head: Response, range: Range<Int64>?) {
+        var headers: HTTPFields = [
+            RegistryHeaders.cache: isStored ? "hit" : "miss",
+            .contentType: "application/octet-stream",
+            RegistryHeaders.contentDigest: digest.description,
+            RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
+            .eTag: "\"\(digest)\"",
+        ]
+        guard let size else { return (Response(status: .ok, headers: headers), nil) }
+        headers[.acceptRanges] = "bytes"
+        var range: Range<Int64>?
+        if let header = request.headers[.range], let requested = ByteRange(header: header) {
+            guard let resolved = requested.resolve(size: size) else {
+                var error = RegistryError(.rangeNotSatisfiable, "range \(header.prefix(60)) is outside the blob's \(size) bytes").response(includeBody: request.method != .head)
+                error.headers[.contentRange] = "bytes */\(size)"
+                return (error, nil)
+            }
+            range = resolved
+            headers[.contentRange] = "bytes \(resolved.lowerBound)-\(resolved.upperBound - 1)/\(size)"
+        }
+        let length = range.map { $0.upperBound - $0.lowerBound } ?? size
+        headers[.contentLength] = String(length)
+        return (Response(status: range == nil ? .ok : .partialContent, headers: headers), range)
     }
 }
