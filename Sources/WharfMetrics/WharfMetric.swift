@@ -26,6 +26,7 @@ public enum WharfMetric: String, CaseIterable, Sendable {
     case certificateExpiry = "wharf_certificate_expiry_seconds"
     case certificateNextRenewal = "wharf_certificate_next_renewal_seconds"
     case certificateRenewals = "wharf_certificate_renewals_total"
+    case acmeProfileValid = "wharf_acme_profile_valid"
 
     /// The name as Prometheus shows it.
     public var name: String { rawValue }

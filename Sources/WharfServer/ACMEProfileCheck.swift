@@ -1,5 +1,6 @@
 import ACME
 import Logging
+import WharfMetrics
 import Metrics
 import ServiceLifecycle
 
@@ -61,7 +62,7 @@ struct ACMEProfileCheck: Service {
             logger.warning("cannot check the certificate profile against the CA now; each order checks it", metadata: ["profile": "\(profile)", "error": "\(error)"])
             return
         }
-        let valid = Gauge(label: "wharf_acme_profile_valid")
+        let valid = Gauge(label: WharfMetric.acmeProfileValid.name)
         switch Self.judge(profile: profile, support: directory.support(forProfile: profile), directoryURL: client.directoryURL, origins: origins) {
         case .accepted:
             valid.record(1)
