@@ -48,6 +48,14 @@ let package = Package(
         ),
         .target(name: "OutboundURL", swiftSettings: swiftSettings),
         .target(
+            name: "FileIO",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Upstream",
             dependencies: [
                 "Registry", "OutboundURL",
@@ -182,6 +190,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FileIOTests",
+            dependencies: ["FileIO", "WharfTesting", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "UpstreamTests", dependencies: ["Upstream", "OutboundURL"], swiftSettings: swiftSettings),
         .testTarget(name: "PullThroughTests", dependencies: ["PullThrough", "WharfTesting"], swiftSettings: swiftSettings),
