@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "HtpasswdAuth",
             dependencies: [
-                "CCrypt", "Registry",
+                "CCrypt", "Registry", "FileIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -54,9 +54,9 @@ struct MiddlewareTests {
     @Test("401 with the challenge and an OCI body, 429 with Retry-After, and the user passed on when allowed")
     func answers() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "pw", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "pw", cost: 4)
         let log = LogRecorder()
-        let auth = try HtpasswdAuthenticator(
+        let auth = try await HtpasswdAuthenticator(
             path: fixture.path, realm: "Wharf registry", settings: .init(failureLimit: 1), logger: log.logger
         )
         let middleware = HtpasswdMiddleware<TestContext>(authenticator: auth) { _, _ in "192.0.2.10" }
