@@ -98,7 +98,7 @@ let package = Package(
         .target(
             name: "ACME",
             dependencies: [
-                "OutboundURL",
+                "OutboundURL", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "DNS",
             dependencies: [
-                "ACME", "ChildProcess", "OutboundURL",
+                "ACME", "ChildProcess", "OutboundURL", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "ACME",
+                "ACME", "FileIO",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -230,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: [
-                "Certificates", "WharfTesting",
+                "Certificates", "ACME", "FileIO", "WharfTesting",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

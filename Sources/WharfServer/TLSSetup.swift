@@ -25,7 +25,7 @@ struct TLSSetup {
         case .files(let certificate, let key):
             let pair: CertificatePair
             do {
-                pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
+                pair = try await CertificatePair.load(certificatePath: certificate, keyPath: key)
             } catch {
                 throw ConfigurationError(source: "configuration", key: "http.tls.certificate", "\(error)")
             }
@@ -62,7 +62,7 @@ struct TLSSetup {
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()
-            let pair = try authority.ensureLeaf(names: names)
+            let pair = try await authority.ensureLeaf(names: names)
             provider = CertificateProvider(initial: pair, logger: logger)
             services.append(LocalCertificateRenewer(authority: authority, names: names, provider: provider, logger: logger))
             let caPath = URL(fileURLWithPath: authority.caCertificatePath).standardizedFileURL.path
