@@ -201,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "ACMETests",
             dependencies: [
-                "ACME", "WharfTesting",
+                "ACME", "Certificates", "WharfTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -33,7 +33,7 @@ struct TLSSetup {
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
             logger.notice("serving TLS", metadata: ["certificate": "\(certificate)", "notAfter": "\(pair.notAfter)", "serial": "\(pair.serialNumberHex)"])
         case .acme(let acme):
-            let store = ACMEStateStore(folder: acme.stateFolder)
+            let store = CertificateStateFolder(folder: acme.stateFolder)
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
                 keyType: try KeyType(configurationValue: acme.keyType),
@@ -57,7 +57,7 @@ struct TLSSetup {
             } catch {
                 throw ConfigurationError(source: "configuration", key: "http.tls.letsencrypt.dns", "\(error)")
             }
-            services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
+            services.append(ACMECertificateManager(order: order, client: client, store: store, solver: solver, provider: provider, logger: logger))
             logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
