@@ -49,6 +49,14 @@ let package = Package(
         ),
         .target(name: "OutboundURL", swiftSettings: swiftSettings),
         .target(
+            name: "FileIO",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Upstream",
             dependencies: [
                 "Registry", "OutboundURL",
@@ -78,7 +86,7 @@ let package = Package(
         .target(
             name: "HtpasswdAuth",
             dependencies: [
-                "CCrypt", "Registry",
+                "CCrypt", "Registry", "FileIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,7 +98,7 @@ let package = Package(
         .target(
             name: "ACME",
             dependencies: [
-                "OutboundURL",
+                "OutboundURL", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -110,6 +118,7 @@ let package = Package(
         .target(
             name: "DNS",
             dependencies: [
+                "FileIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -120,7 +129,7 @@ let package = Package(
         .target(
             name: "DNS01",
             dependencies: [
-                "ACME", "DNS", "ChildProcess", "OutboundURL",
+                "ACME", "DNS", "ChildProcess", "OutboundURL", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -133,7 +142,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "ACME",
+                "ACME", "FileIO",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -192,6 +201,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "RegistryTests", dependencies: ["Registry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FileIOTests",
+            dependencies: ["FileIO", "WharfTesting", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "WharfTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "UpstreamTests",
@@ -216,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "ACMETests",
             dependencies: [
-                "ACME", "WharfTesting",
+                "ACME", "Certificates", "WharfTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
@@ -253,7 +267,7 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: [
-                "Certificates", "WharfTesting",
+                "Certificates", "ACME", "FileIO", "WharfTesting",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

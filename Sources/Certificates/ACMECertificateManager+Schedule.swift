@@ -47,7 +47,7 @@ extension ACMECertificateManager {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: min(.seconds(2), deadline - ContinuousClock.now))
-            switch RenewalRequest.take(in: client.accountStore.folder) {
+            switch await store.takeRenewalRequest() {
             case .force:
                 logger.notice("renewal requested with --force", metadata: ["hosts": "\(order.hosts)"])
                 return .forced

@@ -4,8 +4,8 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Obtains the certificate for `hosts` from an ACME CA, installs it in the provider, and
-/// renews it on time. A Service: serving never waits on it, and a failure only logs, counts,
+/// Obtains the certificate for `hosts` from an ACME CA, installs it in the provider, keeps it in
+/// the ``CertificateStateStore`` (shared with other instances), and renews it on time. A Service: serving never waits on it, and a failure only logs, counts,
 /// backs off and retries while the current certificate keeps serving.
 public struct ACMECertificateManager: Service {
     /// What to order and how.
@@ -24,19 +24,32 @@ public struct ACMECertificateManager: Service {
         }
 
         /// The state folder's name for this certificate.
-        public var name: String { ACMEStateStore.certificateName(for: hosts) }
+        public var name: String { CertificateStateFolder.certificateName(for: hosts) }
     }
 
     let order: Order
     let client: ACMEClient
+    let store: any CertificateStateStore
     let solver: any ChallengeSolver
     let provider: CertificateProvider
     let policy: RenewalPolicy
     let logger: Logger
 
-    public init(order: Order, client: ACMEClient, solver: any ChallengeSolver, provider: CertificateProvider, policy: RenewalPolicy = .init(), logger: Logger) {
+    /// - Parameters:
+    ///   - client: the CA; its account store is usually `store` too.
+    ///   - store: where certificates, the order lock and renewal requests are kept.
+    public init(
+        order: Order,
+        client: ACMEClient,
+        store: any CertificateStateStore,
+        solver: any ChallengeSolver,
+        provider: CertificateProvider,
+        policy: RenewalPolicy = .init(),
+        logger: Logger
+    ) {
         self.order = order
         self.client = client
+        self.store = store
         self.solver = solver
         self.provider = provider
         self.policy = policy
@@ -45,7 +58,7 @@ public struct ACMECertificateManager: Service {
 
     /// The pair to serve at start: the stored certificate for these hosts if it is still
     /// valid, else a temporary self-signed one (logged as such) until the CA issues one.
-    public static func initialPair(order: Order, store: ACMEStateStore, logger: Logger) async throws -> CertificatePair {
+    public static func initialPair(order: Order, store: any CertificateStateStore, logger: Logger) async throws -> CertificatePair {
         if let stored = try? await store.loadCertificate(name: order.name),
             Set(stored.metadata.hosts) == Set(order.hosts),
             let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM)
@@ -115,7 +128,7 @@ public struct ACMECertificateManager: Service {
                 if current.notAfter.timeIntervalSinceNow < current.notAfter.timeIntervalSince(current.notBefore) / 10 {
                     logger.warning("the certificate is in the last tenth of its life and renewals are failing", metadata: ["notAfter": "\(current.notAfter)"])
                 }
-                try? await client.accountStore.recordFailure(name: order.name, hosts: order.hosts, directoryURL: client.directoryURL, message: "\(error)")
+                try? await store.recordFailure(name: order.name, hosts: order.hosts, directoryURL: client.directoryURL, message: "\(error)", at: Date())
             }
         }
     }
@@ -134,7 +147,7 @@ public struct ACMECertificateManager: Service {
     /// Installs a certificate another instance sharing the state folder stored meanwhile.
     /// - Returns: whether the stored one was newer and is now served.
     private func adoptStoredCertificate() async -> Bool {
-        guard let stored = try? await client.accountStore.loadCertificate(name: order.name),
+        guard let stored = try? await store.loadCertificate(name: order.name),
             Set(stored.metadata.hosts) == Set(order.hosts),
             let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM),
             pair.serialNumberHex != provider.current.serialNumberHex,
@@ -154,13 +167,23 @@ public struct ACMECertificateManager: Service {
     /// - Parameter replaces: the ARI identifier of the certificate being replaced, when the CA knows it.
     private func renew(replaces: ARICertificateID?, force: Bool) async throws {
         if !force, await adoptStoredCertificate(), !isDueByLifetime(provider.current) { return }
-        let lock = StateFolderLock(folder: client.accountStore.folder)
-        while !lock.acquire() {
-            logger.info("another instance is ordering the certificate; waiting for it", metadata: ["lock": "\(lock.path)"])
+        let lock = store.orderLock()
+        while await !lock.acquire(now: Date()) {
+            logger.info("another instance is ordering the certificate; waiting for it", metadata: ["lock": "\(lock.location)"])
             try await Task.sleep(for: .seconds(2))
             if await adoptStoredCertificate() { return }
         }
-        defer { lock.release() }
+        do {
+            try await renewHoldingLock(replaces: replaces, force: force)
+        } catch {
+            await lock.release()
+            throw error
+        }
+        await lock.release()
+    }
+
+    /// ``renew(replaces:force:)`` once the order lock is taken.
+    private func renewHoldingLock(replaces: ARICertificateID?, force: Bool) async throws {
         if !force, await adoptStoredCertificate(), !isDueByLifetime(provider.current) { return }
         let started = ContinuousClock.now
         let issued: IssuedCertificate
@@ -173,7 +196,7 @@ public struct ACMECertificateManager: Service {
             logger.notice("the CA says the certificate was already replaced; ordering without replaces", metadata: ["replaces": "\(replaces)"])
             issued = try await obtain(replaces: nil)
         }
-        try await client.accountStore.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)
+        try await store.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)
         let pair = try CertificatePair.fromPEM(certificate: issued.chainPEM, key: issued.privateKeyPEM)
         try provider.install(pair)
         Counter(label: "wharf_certificate_renewals_total", dimensions: [("result", "success")]).increment()

@@ -26,7 +26,8 @@ extension CertificateError {
         public static let expired = Self("expired")
         /// The leaf certificate's notBefore is still in the future.
         public static let notYetValid = Self("notYetValid")
-        /// A name given for a certificate is neither a DNS name nor an IP address.
+        /// A name given for a certificate is neither a DNS name nor an IP address, or a
+        /// certificate's name in the state folder is not a folder name.
         public static let invalidName = Self("invalidName")
         /// Creating a key or signing a certificate failed.
         public static let issuanceFailed = Self("issuanceFailed")

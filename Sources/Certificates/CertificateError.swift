@@ -7,7 +7,7 @@ import Foundation
 ///
 /// ```swift
 /// do {
-///     try provider.install(CertificatePair.load(certificatePath: cert, keyPath: key))
+///     try provider.install(await CertificatePair.load(certificatePath: cert, keyPath: key))
 /// } catch where error.kind == .expired {
 ///     ...
 /// }
@@ -26,6 +26,7 @@ public struct CertificateError: Error, CustomStringConvertible, Sendable {
         case expired(source: String, notAfter: Date, now: Date)
         case notYetValid(source: String, notBefore: Date, now: Date)
         case invalidName(name: String, reason: String)
+        case invalidStateName(name: String, reason: String)
         case issuanceFailed(what: String, reason: String)
     }
 
@@ -45,7 +46,7 @@ public struct CertificateError: Error, CustomStringConvertible, Sendable {
         case .keyMismatch: .keyMismatch
         case .expired: .expired
         case .notYetValid: .notYetValid
-        case .invalidName: .invalidName
+        case .invalidName, .invalidStateName: .invalidName
         case .issuanceFailed: .issuanceFailed
         }
     }
@@ -79,6 +80,8 @@ public struct CertificateError: Error, CustomStringConvertible, Sendable {
             "the certificate in \(source) is not valid before \(Self.format(notBefore)) (now \(Self.format(now)))"
         case .invalidName(let name, let reason):
             "\(String(reflecting: name)) cannot be put in a certificate: \(reason)"
+        case .invalidStateName(let name, let reason):
+            "certificate name \(String(reflecting: name)) \(reason)"
         case .issuanceFailed(let what, let reason):
             "cannot issue \(what): \(reason)"
         }
@@ -134,6 +137,10 @@ public struct CertificateError: Error, CustomStringConvertible, Sendable {
 
     static func invalidName(_ name: String, reason: String) -> Self {
         Self(.invalidName(name: name, reason: reason))
+    }
+
+    static func invalidStateName(_ name: String, reason: String) -> Self {
+        Self(.invalidStateName(name: name, reason: reason))
     }
 
     static func issuanceFailed(_ what: String, reason: String) -> Self {

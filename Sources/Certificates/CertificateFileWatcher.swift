@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -48,7 +49,7 @@ public struct CertificateFileWatcher: Service {
 
     /// Polls until the task is cancelled or a graceful shutdown begins; never throws.
     public func run() async throws {
-        var debouncer = ChangeDebouncer(handled: snapshot())
+        var debouncer = ChangeDebouncer(handled: await snapshot())
         logger.debug(
             "watching the certificate files",
             metadata: ["certificate": "\(certificatePath)", "key": "\(keyPath)", "interval": "\(pollInterval)"]
@@ -61,16 +62,16 @@ public struct CertificateFileWatcher: Service {
             } catch {
                 return
             }
-            if debouncer.observe(snapshot()) {
-                reload()
+            if debouncer.observe(await snapshot()) {
+                await reload()
             }
         }
     }
 
     /// Loads the files and installs the pair, or logs why not.
-    func reload() {
+    func reload() async {
         do {
-            let pair = try CertificatePair.load(certificatePath: certificatePath, keyPath: keyPath)
+            let pair = try await CertificatePair.load(certificatePath: certificatePath, keyPath: keyPath)
             try provider.install(pair)
         } catch {
             let serving = provider.current
@@ -89,7 +90,7 @@ public struct CertificateFileWatcher: Service {
         }
     }
 
-    private func snapshot() -> FilePairSnapshot {
-        FilePairSnapshot.take(certificatePath: certificatePath, keyPath: keyPath)
+    private func snapshot() async -> FilePairSnapshot {
+        await FilePairSnapshot.take(certificatePath: certificatePath, keyPath: keyPath)
     }
 }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import NIOSSL
 import SwiftASN1
@@ -10,7 +11,7 @@ import X509
 /// EC (P-256, P-384) and RSA keys are supported.
 ///
 /// ```swift
-/// let pair = try CertificatePair.load(certificatePath: "certs/live.pem", keyPath: "certs/live.key")
+/// let pair = try await CertificatePair.load(certificatePath: "certs/live.pem", keyPath: "certs/live.key")
 /// print(pair.serialNumberHex, pair.notAfter, pair.dnsNames)
 /// ```
 public struct CertificatePair: Sendable {
@@ -47,7 +48,7 @@ public struct CertificatePair: Sendable {
             case .dnsName(let dnsName):
                 dnsNames.append(dnsName)
             case .ipAddress(let octets):
-                if let text = IPAddressText.format(octets.bytes) {
+                if let text = IPAddressText.text(of: octets.bytes) {
                     ipAddresses.append(text)
                 }
             default:
@@ -58,9 +59,7 @@ public struct CertificatePair: Sendable {
         self.ipAddresses = ipAddresses
     }
 
-    /// Reads a pair from two PEM files.
-    ///
-    /// Blocking file I/O: call it from a task, never on an event loop.
+    /// Reads a pair from two PEM files (on NIO's thread pool).
     ///
     /// - Parameters:
     ///   - certificatePath: every `CERTIFICATE` block in the file, leaf first (a full-chain file).
@@ -72,9 +71,9 @@ public struct CertificatePair: Sendable {
         certificatePath: String,
         keyPath: String,
         now: Date = Date()
-    ) throws(CertificateError) -> CertificatePair {
-        let certificatePEM = try PEMFile.read(certificatePath)
-        let keyPEM = try PEMFile.read(keyPath)
+    ) async throws(CertificateError) -> CertificatePair {
+        let certificatePEM = try await CertificateFiles.read(certificatePath)
+        let keyPEM = try await CertificateFiles.read(keyPath)
         let pair = try CertificatePair(
             parsed: PEMPairParser(
                 certificatePEM: certificatePEM,

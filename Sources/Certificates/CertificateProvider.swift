@@ -12,7 +12,7 @@ import Synchronization
 /// (a download in progress is not cut), and nothing restarts.
 ///
 /// ```swift
-/// let provider = CertificateProvider(initial: try CertificatePair.load(certificatePath: cert, keyPath: key))
+/// let provider = CertificateProvider(initial: try await CertificatePair.load(certificatePath: cert, keyPath: key))
 /// let tls = provider.makeServerTLSConfiguration()
 /// // ... serve with NIOSSLServerHandler(context: try NIOSSLContext(configuration: tls)) ...
 /// try provider.install(renewedPair)   // takes effect at the next handshake

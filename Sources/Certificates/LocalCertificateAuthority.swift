@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Logging
 import X509
@@ -18,11 +19,9 @@ import Darwin
 /// once (e.g. `/etc/docker/certs.d/HOST:PORT/ca.crt`); the leaf then renews itself without
 /// touching the clients.
 ///
-/// All methods do blocking file I/O: call them from a task, never on an event loop.
-///
 /// ```swift
 /// let authority = LocalCertificateAuthority(folder: "certs/local")
-/// let pair = try authority.ensureLeaf(names: LocalCertificateAuthority.defaultNames())
+/// let pair = try await authority.ensureLeaf(names: LocalCertificateAuthority.defaultNames())
 /// ```
 public struct LocalCertificateAuthority: Sendable {
     /// The folder holding the CA and the leaf.
@@ -82,50 +81,27 @@ public struct LocalCertificateAuthority: Sendable {
     ///   - names: DNS names and IP addresses, e.g. ``defaultNames()``.
     ///   - now: the current time (tests pass a later one to see renewal).
     /// - Throws: ``CertificateError`` for a bad name or a file that cannot be written.
-    public func ensureLeaf(names: [String], now: Date = Date()) throws(CertificateError) -> CertificatePair {
+    public func ensureLeaf(names: [String], now: Date = Date()) async throws(CertificateError) -> CertificatePair {
         let wanted = try SubjectNames(names)
-        try ensureFolder()
-        let authority = try ensureAuthority(now: now)
+        try await CertificateFiles.makeFolder(folder, mode: 0o700)
+        let authority = try await ensureAuthority(now: now)
         let reason: String
-        switch loadLeaf() {
+        switch await loadPair(certificatePath: certificatePath, keyPath: keyPath) {
         case .success(let leaf):
             guard let found = LeafRenewalPolicy.reasonToReissue(leaf, wanted: wanted, authority: authority.leaf, now: now) else {
                 return leaf
             }
             reason = found
         case .failure(let error):
-            reason = FileManager.default.fileExists(atPath: certificatePath) ? "\(error)" : "there is none yet"
+            reason = await PosixFile.exists(certificatePath) ? "\(error)" : "there is none yet"
         }
-        return try issueLeaf(names: wanted, authority: authority, now: now, reason: reason)
-    }
-
-    private func ensureFolder() throws(CertificateError) {
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-            guard isFolder.boolValue else {
-                throw .writeFailed(folder, reason: "it exists and is not a folder")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(
-                atPath: folder,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw .writeFailed(folder, reason: "\(error)")
-        }
-        // The umask may have narrowed it further, never widened; make it exactly 0700.
-        guard chmod(folder, 0o700) == 0 else {
-            throw .writeFailed(folder, reason: "chmod 0700: \(String(cString: strerror(errno)))")
-        }
+        return try await issueLeaf(names: wanted, authority: authority, now: now, reason: reason)
     }
 
     /// The CA on disk, or a new one when it is missing, unusable or close to expiry.
-    private func ensureAuthority(now: Date) throws(CertificateError) -> CertificatePair {
+    private func ensureAuthority(now: Date) async throws(CertificateError) -> CertificatePair {
         let reason: String
-        switch loadPair(certificatePath: caCertificatePath, keyPath: caKeyPath) {
+        switch await loadPair(certificatePath: caCertificatePath, keyPath: caKeyPath) {
         case .success(let authority):
             if !Self.isAuthority(authority.leaf) {
                 reason = "\(caCertificatePath) is not a CA certificate"
@@ -136,14 +112,16 @@ public struct LocalCertificateAuthority: Sendable {
             }
             logger.warning("replacing the local CA; clients must trust the new \(caCertificatePath)", metadata: ["reason": "\(reason)"])
         case .failure(let error):
-            if FileManager.default.fileExists(atPath: caCertificatePath) || FileManager.default.fileExists(atPath: caKeyPath) {
+            let certificateExists = await PosixFile.exists(caCertificatePath)
+            let keyExists = await PosixFile.exists(caKeyPath)
+            if certificateExists || keyExists {
                 reason = "\(error)"
                 logger.warning("replacing the local CA; clients must trust the new \(caCertificatePath)", metadata: ["reason": "\(reason)"])
             } else {
                 reason = "there is none yet"
             }
         }
-        return try createAuthority(now: now, reason: reason)
+        return try await createAuthority(now: now, reason: reason)
     }
 
     private static func isAuthority(_ certificate: Certificate) -> Bool {
@@ -153,7 +131,7 @@ public struct LocalCertificateAuthority: Sendable {
         return true
     }
 
-    private func createAuthority(now: Date, reason: String) throws(CertificateError) -> CertificatePair {
+    private func createAuthority(now: Date, reason: String) async throws(CertificateError) -> CertificatePair {
         let key = CertificateIssuer.makeKey()
         let name = try CertificateIssuer.name(commonName: Self.authorityCommonName)
         let certificate = try CertificateIssuer.sign(
@@ -169,8 +147,8 @@ public struct LocalCertificateAuthority: Sendable {
         let certificatePEM = try CertificateIssuer.pem(certificate)
         let keyPEM = try CertificateIssuer.pem(key)
         // Key first: a crash in between leaves a pair that does not match, which is replaced next time.
-        try PEMFile.writeAtomically(keyPEM, to: caKeyPath, mode: 0o600)
-        try PEMFile.writeAtomically(certificatePEM, to: caCertificatePath, mode: 0o644)
+        try await CertificateFiles.write(keyPEM, to: caKeyPath, mode: 0o600)
+        try await CertificateFiles.write(certificatePEM, to: caCertificatePath, mode: 0o644)
         let authority = try CertificatePair.unvalidated(certificate: certificatePEM, key: keyPEM)
         logger.notice(
             "created a local CA; clients must trust \(caCertificatePath)",
@@ -184,7 +162,7 @@ public struct LocalCertificateAuthority: Sendable {
         authority: CertificatePair,
         now: Date,
         reason: String
-    ) throws(CertificateError) -> CertificatePair {
+    ) async throws(CertificateError) -> CertificatePair {
         let key = CertificateIssuer.makeKey()
         let notAfter = min(now.addingTimeInterval(Self.leafLifetime), authority.notAfter)
         let certificate = try CertificateIssuer.sign(
@@ -203,8 +181,8 @@ public struct LocalCertificateAuthority: Sendable {
         )
         let certificatePEM = try CertificateIssuer.pem(certificate)
         let keyPEM = try CertificateIssuer.pem(key)
-        try PEMFile.writeAtomically(keyPEM, to: keyPath, mode: 0o600)
-        try PEMFile.writeAtomically(certificatePEM, to: certificatePath, mode: 0o644)
+        try await CertificateFiles.write(keyPEM, to: keyPath, mode: 0o600)
+        try await CertificateFiles.write(certificatePEM, to: certificatePath, mode: 0o644)
         let leaf = try CertificatePair.fromPEM(certificate: certificatePEM, key: keyPEM, now: now)
         logger.info(
             "issued a local server certificate",
@@ -218,18 +196,18 @@ public struct LocalCertificateAuthority: Sendable {
         return leaf
     }
 
-    private func loadLeaf() -> Result<CertificatePair, CertificateError> {
-        loadPair(certificatePath: certificatePath, keyPath: keyPath)
-    }
-
-    private func loadPair(certificatePath: String, keyPath: String) -> Result<CertificatePair, CertificateError> {
-        Result { () throws(CertificateError) in
-            try CertificatePair.unvalidated(
-                certificate: PEMFile.read(certificatePath),
-                key: PEMFile.read(keyPath),
-                certificateSource: certificatePath,
-                keySource: keyPath
+    private func loadPair(certificatePath: String, keyPath: String) async -> Result<CertificatePair, CertificateError> {
+        do throws(CertificateError) {
+            return .success(
+                try CertificatePair.unvalidated(
+                    certificate: await CertificateFiles.read(certificatePath),
+                    key: await CertificateFiles.read(keyPath),
+                    certificateSource: certificatePath,
+                    keySource: keyPath
+                )
             )
+        } catch {
+            return .failure(error)
         }
     }
 }

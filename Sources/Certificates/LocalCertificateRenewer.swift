@@ -53,7 +53,7 @@ public struct LocalCertificateRenewer: Service {
                 return
             }
             do {
-                try renewIfDue()
+                try await renewIfDue()
             } catch {
                 logger.error(
                     "could not renew the local server certificate: \(error); the current one keeps serving",
@@ -67,8 +67,8 @@ public struct LocalCertificateRenewer: Service {
     ///
     /// - Returns: whether a new leaf was installed.
     @discardableResult
-    public func renewIfDue(now: Date = Date()) throws(CertificateError) -> Bool {
-        let leaf = try authority.ensureLeaf(names: names, now: now)
+    public func renewIfDue(now: Date = Date()) async throws(CertificateError) -> Bool {
+        let leaf = try await authority.ensureLeaf(names: names, now: now)
         guard leaf.serialNumberHex != provider.current.serialNumberHex else {
             return false
         }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import SwiftASN1
 import X509
@@ -18,7 +19,9 @@ struct SubjectNames: Equatable, Sendable {
         var ipAddresses: [String] = []
         for raw in names {
             let name = raw.trimmingCharacters(in: .whitespaces)
-            if let bytes = IPAddressText.parse(name), let text = IPAddressText.format(bytes) {
+            // `[::1]` is how URLs and host lists write an IPv6 address.
+            let address = name.hasPrefix("[") && name.hasSuffix("]") ? String(name.dropFirst().dropLast()) : name
+            if let bytes = IPAddressText.bytes(of: address), let text = IPAddressText.text(of: bytes) {
                 if !ipAddresses.contains(text) { ipAddresses.append(text) }
                 continue
             }
@@ -55,7 +58,7 @@ struct SubjectNames: Equatable, Sendable {
     var generalNames: [GeneralName] {
         dnsNames.map { GeneralName.dnsName($0) }
             + ipAddresses.compactMap { text in
-                IPAddressText.parse(text).map { GeneralName.ipAddress(ASN1OctetString(contentBytes: $0[...])) }
+                IPAddressText.bytes(of: text).map { GeneralName.ipAddress(ASN1OctetString(contentBytes: $0[...])) }
             }
     }
 

@@ -1,3 +1,5 @@
+import FileIO
+
 /// Everything an ``HtpasswdAuthenticator`` changes, kept behind one lock.
 struct AuthenticatorState: Sendable {
     /// What a request waiting for another's identical verification is told.

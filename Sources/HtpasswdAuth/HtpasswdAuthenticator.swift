@@ -1,4 +1,5 @@
 import Crypto
+import FileIO
 import Logging
 import Synchronization
 
@@ -16,7 +17,7 @@ import Synchronization
 /// - Passwords, hashes and the `Authorization` header never reach the logger.
 ///
 /// ```swift
-/// let auth = try HtpasswdAuthenticator(path: "/etc/wharf/htpasswd", realm: "Wharf", logger: logger)
+/// let auth = try await HtpasswdAuthenticator(path: "/etc/wharf/htpasswd", realm: "Wharf", logger: logger)
 /// let group = ServiceGroup(services: [app, auth.watcher], logger: logger)   // reloads on change
 /// let decision = await auth.authenticate(authorization: request.headers[.authorization], clientAddress: ip)
 /// ```
@@ -48,9 +49,9 @@ public final class HtpasswdAuthenticator: Sendable {
         realm: String,
         settings: HtpasswdSettings = .init(),
         logger: Logger
-    ) throws(HtpasswdError) {
-        let fingerprint = FileFingerprint.of(path)
-        let file = try HtpasswdFile.load(path: path)
+    ) async throws(HtpasswdError) {
+        let fingerprint = await FileFingerprint.of(path)
+        let file = try await HtpasswdFile.load(path: path)
         self.path = path
         self.realm = realm
         self.settings = settings
@@ -92,10 +93,10 @@ public final class HtpasswdAuthenticator: Sendable {
     ///
     /// - Returns: whether the file was loaded.
     @discardableResult
-    public func reload() -> Bool {
-        let fingerprint = FileFingerprint.of(path)
+    public func reload() async -> Bool {
+        let fingerprint = await FileFingerprint.of(path)
         do {
-            let file = try HtpasswdFile.load(path: path)
+            let file = try await HtpasswdFile.load(path: path)
             state.withLock { state in
                 state.file = file
                 state.generation &+= 1

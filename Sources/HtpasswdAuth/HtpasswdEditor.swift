@@ -1,3 +1,5 @@
+import FileIO
+
 /// Adds, deletes and checks users in an htpasswd file, for `wharf htpasswd`.
 ///
 /// The file is replaced atomically (a temporary file in the same folder, flushed, renamed over)
@@ -6,7 +8,7 @@
 /// When the path is a symbolic link, the link is replaced by the new file.
 ///
 /// ```swift
-/// try HtpasswdEditor.add(file: "/etc/wharf/htpasswd", user: "alice", password: secret)
+/// try await HtpasswdEditor.add(file: "/etc/wharf/htpasswd", user: "alice", password: secret)
 /// ```
 public enum HtpasswdEditor {
     /// Sets `user`'s password to a new bcrypt (`$2y$`) hash, replacing their line where it is,
@@ -16,7 +18,7 @@ public enum HtpasswdEditor {
     ///   - cost: the bcrypt cost, 4...17; 12 by default (about a quarter of a second per check).
     /// - Throws: ``HtpasswdError`` for an invalid user name (empty, with `:`, a line break, a leading
     ///   `#` or surrounding whitespace), an unusable password, or a file that cannot be read or written.
-    public static func add(file: String, user: String, password: String, cost: Int = 12) throws(HtpasswdError) {
+    public static func add(file: String, user: String, password: String, cost: Int = 12) async throws(HtpasswdError) {
         try validate(user: user, file: file)
         let hash: String
         do {
@@ -24,10 +26,7 @@ public enum HtpasswdEditor {
         } catch {
             throw .invalidPassword(file, user: user, reason: error.description)
         }
-        let existing = try PosixFile.readBytes(file).map { bytes throws(HtpasswdError) in
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw HtpasswdError.notText(file) }
-            return text
-        }
+        let existing = try await HtpasswdFile.text(at: file)
         var lines = existing.map(HtpasswdText.lines) ?? []
         let lineBreak = existing.map(HtpasswdText.lineBreak) ?? "\n"
         let entry = Substring("\(user):\(hash)")
@@ -38,7 +37,7 @@ public enum HtpasswdEditor {
             if lines.last?.isEmpty == true { lines.removeLast() }
             lines.append(entry)
         }
-        try write(lines, lineBreak: lineBreak, to: file)
+        try await write(lines, lineBreak: lineBreak, to: file)
     }
 
     /// Removes every line of `user`.
@@ -46,12 +45,12 @@ public enum HtpasswdEditor {
     /// - Returns: whether the user was there (the file is not rewritten when not).
     /// - Throws: ``HtpasswdError`` when the file is missing, unreadable or cannot be written.
     @discardableResult
-    public static func delete(file: String, user: String) throws(HtpasswdError) -> Bool {
-        let text = try PosixFile.readText(file)
+    public static func delete(file: String, user: String) async throws(HtpasswdError) -> Bool {
+        let text = try await HtpasswdFile.existingText(at: file)
         let lines = HtpasswdText.lines(text)
         let kept = lines.filter { HtpasswdLine($0).user != user }
         guard kept.count != lines.count else { return false }
-        try write(kept, lineBreak: HtpasswdText.lineBreak(of: text), to: file)
+        try await write(kept, lineBreak: HtpasswdText.lineBreak(of: text), to: file)
         return true
     }
 
@@ -59,8 +58,8 @@ public enum HtpasswdEditor {
     ///
     /// - Throws: ``HtpasswdError`` when the file cannot be read, or when the user's hash is in a
     ///   format Wharf refuses (the message says how to re-create it).
-    public static func verify(file: String, user: String, password: String) throws(HtpasswdError) -> Bool {
-        let text = try PosixFile.readText(file)
+    public static func verify(file: String, user: String, password: String) async throws(HtpasswdError) -> Bool {
+        let text = try await HtpasswdFile.existingText(at: file)
         for (index, raw) in HtpasswdText.lines(text).enumerated() {
             guard case .entry(user, let hash) = HtpasswdLine(raw) else { continue }
             switch HashFormat(hash) {
@@ -94,9 +93,13 @@ public enum HtpasswdEditor {
         if let reason { throw .invalidUser(file, user: user, reason: reason) }
     }
 
-    private static func write(_ lines: [Substring], lineBreak: String, to file: String) throws(HtpasswdError) {
+    private static func write(_ lines: [Substring], lineBreak: String, to file: String) async throws(HtpasswdError) {
         var text = lines.joined(separator: lineBreak)
         if !text.isEmpty && !text.hasSuffix("\n") { text += lineBreak }
-        try PosixFile.writeAtomically(file, bytes: Array(text.utf8))
+        do throws(FileIOError) {
+            try await AtomicFile.write(Array(text.utf8), to: file, mode: 0o600)
+        } catch {
+            throw .writeFailed(file, reason: error.reason)
+        }
     }
 }

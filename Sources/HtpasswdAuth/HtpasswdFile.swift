@@ -1,3 +1,5 @@
+import FileIO
+
 /// The users and password hashes of an htpasswd file, checked to be safe to serve.
 ///
 /// Loading refuses the whole file when any line is malformed, a user appears twice, or a hash
@@ -5,7 +7,7 @@
 /// names the file, the line and the user, and says how to re-create the entry with bcrypt.
 ///
 /// ```swift
-/// let file = try HtpasswdFile.load(path: "/etc/wharf/htpasswd")
+/// let file = try await HtpasswdFile.load(path: "/etc/wharf/htpasswd")
 /// print(file.users)   // ["alice", "bob"]
 /// ```
 public struct HtpasswdFile: Sendable {
@@ -33,8 +35,33 @@ public struct HtpasswdFile: Sendable {
     ///
     /// - Throws: ``HtpasswdError`` when the file is missing, unreadable or not UTF-8 text, or for
     ///   the first line that ``parse(_:path:)`` refuses.
-    public static func load(path: String) throws(HtpasswdError) -> HtpasswdFile {
-        try parse(PosixFile.readText(path), path: path)
+    public static func load(path: String) async throws(HtpasswdError) -> HtpasswdFile {
+        try parse(await existingText(at: path), path: path)
+    }
+
+    /// Refuse files larger than this: an htpasswd file of a million users is still far smaller.
+    static let maximumSize = 64 << 20
+
+    /// The file's text; a missing file is an error.
+    static func existingText(at path: String) async throws(HtpasswdError) -> String {
+        guard let text = try await text(at: path) else {
+            throw .unreadable(path, reason: "the file does not exist")
+        }
+        return text
+    }
+
+    /// The file's text, or nil when it does not exist.
+    static func text(at path: String) async throws(HtpasswdError) -> String? {
+        let bytes: [UInt8]?
+        do throws(FileIOError) {
+            bytes = try await PosixFile.contents(of: path, maximumSize: maximumSize)
+        } catch {
+            throw .unreadable(path, reason: error.reason)
+        }
+        return try bytes.map { bytes throws(HtpasswdError) in
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .notText(path) }
+            return text
+        }
     }
 
     /// Parses htpasswd text; `path` is only used in error messages.

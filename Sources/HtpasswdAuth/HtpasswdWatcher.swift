@@ -1,3 +1,4 @@
+import FileIO
 import Logging
 import ServiceLifecycle
 
@@ -28,7 +29,7 @@ public struct HtpasswdWatcher: Service {
             "watching the htpasswd file",
             metadata: ["file": "\(authenticator.path)", "interval": "\(pollInterval)"]
         )
-        var candidate: FileFingerprint??
+        var debouncer = ChangeDebouncer(handled: authenticator.attemptedFingerprint)
         while !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { [pollInterval] in
@@ -37,14 +38,10 @@ public struct HtpasswdWatcher: Service {
             } catch {
                 return
             }
-            let current = FileFingerprint.of(authenticator.path)
-            if current == authenticator.attemptedFingerprint {
-                candidate = nil
-            } else if candidate == .some(current) {
-                candidate = nil
-                authenticator.reload()
-            } else {
-                candidate = .some(current)
+            // A reload from elsewhere (an operator's call) counts as handled too.
+            debouncer.handled = authenticator.attemptedFingerprint
+            if debouncer.observe(await FileFingerprint.of(authenticator.path)) {
+                await authenticator.reload()
             }
         }
     }

@@ -1,4 +1,6 @@
 import ACME
+import Foundation
+import Certificates
 import Logging
 import WharfMetrics
 import Metrics
@@ -26,6 +28,8 @@ struct ACMEProfileCheck: Service {
 
     let profile: String
     let client: ACMEClient
+    /// Where a rejection is recorded as the certificate's last error.
+    let store: any CertificateStateStore
     /// The certificate's name in the state folder, whose last error a rejection becomes.
     let certificateName: String
     let hosts: [String]
@@ -73,7 +77,7 @@ struct ACMEProfileCheck: Service {
         case .rejected(let error):
             valid.record(0)
             logger.error("the CA does not offer the configured certificate profile; no certificate is ordered until it is changed: \(error)")
-            try? await client.accountStore.recordFailure(name: certificateName, hosts: hosts, directoryURL: client.directoryURL, message: "\(error)")
+            try? await store.recordFailure(name: certificateName, hosts: hosts, directoryURL: client.directoryURL, message: "\(error)", at: Date())
         }
     }
 }

@@ -27,7 +27,7 @@ struct TLSSetup {
         case .files(let certificate, let key):
             let pair: CertificatePair
             do {
-                pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
+                pair = try await CertificatePair.load(certificatePath: certificate, keyPath: key)
             } catch {
                 throw origins.error("http.tls.certificate", "\(error)")
             }
@@ -35,7 +35,7 @@ struct TLSSetup {
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
             logger.notice("serving TLS", metadata: ["certificate": "\(certificate)", "notAfter": "\(pair.notAfter)", "serial": "\(pair.serialNumberHex)"])
         case .acme(let acme):
-            let store = ACMEStateStore(folder: acme.stateFolder)
+            let store = CertificateStateFolder(folder: acme.stateFolder)
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
                 keyType: acme.keyType,
@@ -51,17 +51,17 @@ struct TLSSetup {
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
-            services.append(ACMECertificateManager(order: order, client: client, solver: solver, provider: provider, logger: logger))
+            services.append(ACMECertificateManager(order: order, client: client, store: store, solver: solver, provider: provider, logger: logger))
             if let profile = acme.profile {
                 services.append(
-                    ACMEProfileCheck(profile: profile, client: client, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
+                    ACMEProfileCheck(profile: profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
                 )
             }
             logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()
-            let pair = try authority.ensureLeaf(names: names)
+            let pair = try await authority.ensureLeaf(names: names)
             provider = CertificateProvider(initial: pair, logger: logger)
             services.append(LocalCertificateRenewer(authority: authority, names: names, provider: provider, logger: logger))
             let caPath = URL(fileURLWithPath: authority.caCertificatePath).standardizedFileURL.path

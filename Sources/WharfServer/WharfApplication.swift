@@ -71,7 +71,7 @@ public struct WharfApplication: Sendable {
         if let htpasswd = configuration.htpasswd {
             do {
                 let settings = HtpasswdAuth.HtpasswdSettings(failureLimit: htpasswd.failureLimit, failureWindow: htpasswd.failureWindow)
-                let loaded = try HtpasswdAuthenticator(path: htpasswd.path, realm: htpasswd.realm, settings: settings, logger: logger)
+                let loaded = try await HtpasswdAuthenticator(path: htpasswd.path, realm: htpasswd.realm, settings: settings, logger: logger)
                 authServices.append(loaded.watcher)
                 authenticator = loaded
             } catch {

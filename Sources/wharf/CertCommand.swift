@@ -19,8 +19,8 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             let acme = try acmeSettings(config)
-            let store = ACMEStateStore(folder: acme.stateFolder)
-            let name = ACMEStateStore.certificateName(for: acme.hosts)
+            let store = CertificateStateFolder(folder: acme.stateFolder)
+            let name = CertificateStateFolder.certificateName(for: acme.hosts)
             let metadata = try? await store.loadMetadata(name: name)
             print("certificate \(name)")
             print("  names:        \(acme.hosts.joined(separator: ", "))")
@@ -62,8 +62,9 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             let acme = try acmeSettings(config)
-            try RenewalRequest.file(force ? .force : .ifDue, in: acme.stateFolder)
-            print("renewal requested in \(RenewalRequest.path(in: acme.stateFolder)); the server's log shows the result")
+            let store = CertificateStateFolder(folder: acme.stateFolder)
+            try await store.requestRenewal(force ? .force : .ifDue)
+            print("renewal requested in \(store.renewalRequestPath); the server's log shows the result")
         }
     }
 }

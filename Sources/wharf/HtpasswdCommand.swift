@@ -19,7 +19,7 @@ struct HtpasswdCommand: AsyncParsableCommand {
         func run() async throws {
             guard (4...31).contains(cost) else { throw ValidationError("--cost must be between 4 and 31") }
             let password = try PasswordInput.read(confirm: true)
-            try report { try HtpasswdEditor.add(file: file, user: user, password: password, cost: cost) }
+            try await report { try await HtpasswdEditor.add(file: file, user: user, password: password, cost: cost) }
             print("\(user) saved in \(file)")
         }
     }
@@ -30,7 +30,7 @@ struct HtpasswdCommand: AsyncParsableCommand {
         @Argument var user: String
 
         func run() async throws {
-            let removed = try report { try HtpasswdEditor.delete(file: file, user: user) }
+            let removed = try await report { try await HtpasswdEditor.delete(file: file, user: user) }
             guard removed else {
                 FileHandle.standardError.write(Data("wharf: \(user) is not in \(file)\n".utf8))
                 throw ExitCode(1)
@@ -46,7 +46,7 @@ struct HtpasswdCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try PasswordInput.read(confirm: false)
-            guard try report({ try HtpasswdEditor.verify(file: file, user: user, password: password) }) else {
+            guard try await report({ try await HtpasswdEditor.verify(file: file, user: user, password: password) }) else {
                 print("password for \(user) is wrong")
                 throw ExitCode(1)
             }
@@ -56,9 +56,9 @@ struct HtpasswdCommand: AsyncParsableCommand {
 }
 
 /// Runs an editor call, turning its error into a message on stderr and exit status 2.
-private func report<T>(_ body: () throws -> T) throws -> T {
+private func report<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
     } catch {
         FileHandle.standardError.write(Data("wharf: \(error)\n".utf8))
         throw ExitCode(2)

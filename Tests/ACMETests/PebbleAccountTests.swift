@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting

@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
@@ -42,7 +43,7 @@ struct PebbleChainTests {
             #expect(try await fixture.pebble.certificateStatus(serial: byAccount.serial).contains(#""Status": "Revoked""#))
 
             let byKey = try await client.obtainCertificate(hosts: ["www.example.test"], keyType: .rsa2048, solver: fixture.solver)
-            let stranger = fixture.client(store: ACMEStateStore(folder: fixture.folder.file("other-state")))
+            let stranger = fixture.client(store: CertificateStateFolder(folder: fixture.folder.file("other-state")))
             try await stranger.revokeCertificate(chainPEM: byKey.chainPEM, certificateKeyPEM: byKey.privateKeyPEM, reason: 1)
             #expect(try await fixture.pebble.certificateStatus(serial: byKey.serial).contains(#""Status": "Revoked""#))
             #expect(!FileManager.default.fileExists(atPath: fixture.folder.file("other-state/account.key")), "revoking by certificate key needs no account")

@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
@@ -59,7 +60,7 @@ struct PebbleFailureTests {
         let folder = try TemporaryFolder(prefix: "acme-unreachable")
         defer { folder.remove() }
         let port = try FreePort.make()
-        let client = ACMEClient(directoryURL: "https://127.0.0.1:\(port)/dir", accountStore: ACMEStateStore(folder: folder.path), logger: LogRecorder().logger)
+        let client = ACMEClient(directoryURL: "https://127.0.0.1:\(port)/dir", accountStore: CertificateStateFolder(folder: folder.path), logger: LogRecorder().logger)
         let error = await #expect(throws: ACMEError.self) {
             try await client.obtainCertificate(hosts: ["mirror.example.test"], solver: HTTP01Solver(tokens: HTTP01TokenTable()))
         }

@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
@@ -10,7 +11,7 @@ struct PebbleFixture {
     let tokens: HTTP01TokenTable
     let challengeServer: HTTP01ChallengeServer
     let pebble: PebblePeer
-    let store: ACMEStateStore
+    let store: CertificateStateFolder
     let logs = LogRecorder()
 
     /// Starts the challenge server, then Pebble pointed at it (`PEBBLE_VA_NOSLEEP=1`);
@@ -27,7 +28,7 @@ struct PebbleFixture {
             tokens: tokens,
             challengeServer: challengeServer,
             pebble: pebble,
-            store: ACMEStateStore(folder: folder.file("state"))
+            store: CertificateStateFolder(folder: folder.file("state"))
         )
     }
 
@@ -47,7 +48,7 @@ struct PebbleFixture {
     }
 
     /// A client of this Pebble trusting its listener, keeping its account in `store`.
-    func client(store: ACMEStateStore? = nil, email: String? = "ops@example.test", eab: ExternalAccountBinding? = nil) -> ACMEClient {
+    func client(store: CertificateStateFolder? = nil, email: String? = "ops@example.test", eab: ExternalAccountBinding? = nil) -> ACMEClient {
         ACMEClient(
             directoryURL: pebble.directoryURL,
             caBundlePath: pebble.caBundlePath,

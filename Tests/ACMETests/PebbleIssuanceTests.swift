@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
@@ -22,7 +23,7 @@ struct PebbleIssuanceTests {
             #expect(!fixture.logs.text.contains("PRIVATE KEY"))
             print("ACME issuance for two names against Pebble took \(took)")
 
-            let name = ACMEStateStore.certificateName(for: hosts)
+            let name = CertificateStateFolder.certificateName(for: hosts)
             try await fixture.store.saveCertificate(certificate, name: name, directoryURL: fixture.pebble.directoryURL, keyType: .ecdsaP256)
             let stored = try #require(try await fixture.store.loadCertificate(name: name))
             #expect(stored.chainPEM == certificate.chainPEM)

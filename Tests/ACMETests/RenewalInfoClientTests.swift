@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
@@ -8,7 +9,7 @@ struct RenewalInfoClientTests {
     let id = ARICertificateID(authorityKeyIdentifier: [0x69, 0x88], serialNumber: [0x00, 0x87, 0x65, 0x43, 0x21])
 
     func client(_ ca: StubCA, folder: TemporaryFolder) -> ACMEClient {
-        ACMEClient(directoryURL: ca.directoryURL, accountStore: ACMEStateStore(folder: folder.path), logger: LogRecorder().logger)
+        ACMEClient(directoryURL: ca.directoryURL, accountStore: CertificateStateFolder(folder: folder.path), logger: LogRecorder().logger)
     }
 
     /// A CA whose directory offers renewalInfo, answering it with `answer`.

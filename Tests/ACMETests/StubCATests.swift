@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Foundation
 import Synchronization
 import Testing
@@ -7,7 +8,7 @@ import WharfTesting
 @Suite("rate limits, outages and polling against a scripted CA", .timeLimit(.minutes(2)))
 struct StubCATests {
     func client(_ ca: StubCA, folder: TemporaryFolder, timeout: Duration = .seconds(30)) -> ACMEClient {
-        ACMEClient(directoryURL: ca.directoryURL, accountStore: ACMEStateStore(folder: folder.path), timeout: timeout, logger: LogRecorder().logger)
+        ACMEClient(directoryURL: ca.directoryURL, accountStore: CertificateStateFolder(folder: folder.path), timeout: timeout, logger: LogRecorder().logger)
     }
 
     let solver = HTTP01Solver(tokens: HTTP01TokenTable())

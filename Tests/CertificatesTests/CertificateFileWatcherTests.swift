@@ -1,4 +1,5 @@
 import Certificates
+import FileIO
 import Foundation
 import Testing
 import WharfTesting
@@ -38,7 +39,7 @@ struct CertificateFileWatcherTests {
         try FileManager.default.copyItem(atPath: first.certificate, toPath: live.certificate)
         try FileManager.default.copyItem(atPath: first.key, toPath: live.key)
 
-        let pairA = try CertificatePair.load(certificatePath: live.certificate, keyPath: live.key)
+        let pairA = try await CertificatePair.load(certificatePath: live.certificate, keyPath: live.key)
         let serialB = try await OpenSSL.serial(ofCertificateIn: second.certificate).paddedToBytes
         let serialC = try await OpenSSL.serial(ofCertificateIn: third.certificate).paddedToBytes
         let provider = CertificateProvider(initial: pairA)
@@ -65,8 +66,8 @@ struct CertificateFileWatcherTests {
             #expect(!logs.messages.contains { $0.hasPrefix("error") }, "\(logs.messages)")
 
             // A renewal tool renames new files into place (atomic replace, new inodes).
-            try PEMFile.writeAtomically(String(contentsOfFile: third.key, encoding: .utf8), to: live.key, mode: 0o600)
-            try PEMFile.writeAtomically(String(contentsOfFile: third.certificate, encoding: .utf8), to: live.certificate, mode: 0o644)
+            try await AtomicFile.write(Array(String(contentsOfFile: third.key, encoding: .utf8).utf8), to: live.key, mode: 0o600)
+            try await AtomicFile.write(Array(String(contentsOfFile: third.certificate, encoding: .utf8).utf8), to: live.certificate, mode: 0o644)
             #expect(try await eventually { provider.current.serialNumberHex == serialC })
 
             // A mismatched pair: the certificate of A with the key of C.

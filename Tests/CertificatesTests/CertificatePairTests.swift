@@ -11,7 +11,7 @@ struct CertificatePairTests {
         defer { folder.remove() }
         for algorithm in ["ec", "ec384", "rsa"] {
             let files = try await OpenSSL.selfSigned(in: folder, name: algorithm, keyAlgorithm: algorithm)
-            let pair = try CertificatePair.load(certificatePath: files.certificate, keyPath: files.key)
+            let pair = try await CertificatePair.load(certificatePath: files.certificate, keyPath: files.key)
             #expect(pair.serialNumberHex == (try await OpenSSL.serial(ofCertificateIn: files.certificate)).paddedToBytes)
             #expect(pair.dnsNames == ["localhost"])
             #expect(pair.ipAddresses == ["127.0.0.1"])
@@ -31,7 +31,7 @@ struct CertificatePairTests {
         try await OpenSSL.run(["ecparam", "-name", "prime256v1", "-genkey", "-out", key])
         try await OpenSSL.run(["req", "-x509", "-key", key, "-out", certificate, "-days", "2", "-subj", "/CN=ecparam"])
         #expect(try String(contentsOfFile: key, encoding: .utf8).hasPrefix("-----BEGIN EC PARAMETERS-----"))
-        let pair = try CertificatePair.load(certificatePath: certificate, keyPath: key)
+        let pair = try await CertificatePair.load(certificatePath: certificate, keyPath: key)
         #expect(pair.subject == "CN=ecparam")
     }
 
@@ -55,7 +55,7 @@ struct CertificatePairTests {
         let text = try String(contentsOfFile: leaf, encoding: .utf8) + String(contentsOfFile: authority.certificate, encoding: .utf8)
         try text.write(toFile: fullChain, atomically: true, encoding: .utf8)
 
-        let pair = try CertificatePair.load(certificatePath: fullChain, keyPath: key)
+        let pair = try await CertificatePair.load(certificatePath: fullChain, keyPath: key)
         #expect(pair.chain.count == 2)
         #expect(pair.chainPEM.components(separatedBy: "-----BEGIN CERTIFICATE-----").count == 3)
         #expect(pair.chainPEM == text)
@@ -70,8 +70,8 @@ struct CertificatePairTests {
         defer { folder.remove() }
         let first = try await OpenSSL.selfSigned(in: folder, name: "first")
         let second = try await OpenSSL.selfSigned(in: folder, name: "second")
-        let error = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: first.certificate, keyPath: second.key)
+        let error = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: first.certificate, keyPath: second.key)
         }
         #expect(error.kind == .keyMismatch)
         #expect(error.description.contains(second.key))
@@ -80,8 +80,8 @@ struct CertificatePairTests {
 
         // RSA key against an EC certificate: a different algorithm is a mismatch too.
         let rsa = try await OpenSSL.selfSigned(in: folder, name: "rsa", keyAlgorithm: "rsa")
-        let crossed = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: first.certificate, keyPath: rsa.key)
+        let crossed = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: first.certificate, keyPath: rsa.key)
         }
         #expect(crossed.kind == .keyMismatch)
     }
@@ -123,8 +123,8 @@ struct CertificatePairTests {
         #expect(noKey.kind == .invalidPrivateKey)
         #expect(noKey.description.contains("no private key"))
 
-        let missing = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: folder.file("absent.pem"), keyPath: good.key)
+        let missing = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: folder.file("absent.pem"), keyPath: good.key)
         }
         #expect(missing.kind == .unreadableFile)
         #expect(missing.description.contains("absent.pem"))
@@ -137,8 +137,8 @@ struct CertificatePairTests {
         let good = try await OpenSSL.selfSigned(in: folder, name: "good")
         let encrypted = folder.file("encrypted.key")
         try await OpenSSL.run(["pkcs8", "-topk8", "-in", good.key, "-out", encrypted, "-passout", "pass:secret"])
-        let error = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: good.certificate, keyPath: encrypted)
+        let error = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: good.certificate, keyPath: encrypted)
         }
         #expect(error.kind == .invalidPrivateKey)
         #expect(error.description.contains("encrypted"))
@@ -151,8 +151,8 @@ struct CertificatePairTests {
         let expired = try await OpenSSL.selfSignedWithDates(
             in: folder, name: "expired", start: "20200101000000Z", end: "20200102000000Z"
         )
-        let expiredError = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key)
+        let expiredError = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key)
         }
         #expect(expiredError.kind == .expired)
         #expect(expiredError.description.contains("expired at 2020-01-02T00:00:00Z"))
@@ -161,15 +161,15 @@ struct CertificatePairTests {
         let future = try await OpenSSL.selfSignedWithDates(
             in: folder, name: "future", start: "20990101000000Z", end: "20990102000000Z"
         )
-        let futureError = try #require(throws: CertificateError.self) {
-            try CertificatePair.load(certificatePath: future.certificate, keyPath: future.key)
+        let futureError = try await #require(throws: CertificateError.self) {
+            try await CertificatePair.load(certificatePath: future.certificate, keyPath: future.key)
         }
         #expect(futureError.kind == .notYetValid)
         #expect(futureError.description.contains("not valid before 2099-01-01T00:00:00Z"))
 
         // The same files load when checked at a time inside their validity.
         let inside = try #require(ISO8601DateFormatter().date(from: "2020-01-01T12:00:00Z"))
-        let pair = try CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key, now: inside)
+        let pair = try await CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key, now: inside)
         #expect(pair.serialNumberHex == "01")
     }
 }

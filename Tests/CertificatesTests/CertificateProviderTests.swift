@@ -14,8 +14,8 @@ struct CertificateProviderTests {
         defer { folder.remove() }
         let first = try await OpenSSL.selfSigned(in: folder, name: "a")
         let second = try await OpenSSL.selfSigned(in: folder, name: "b", keyAlgorithm: "rsa")
-        let pairA = try CertificatePair.load(certificatePath: first.certificate, keyPath: first.key)
-        let pairB = try CertificatePair.load(certificatePath: second.certificate, keyPath: second.key)
+        let pairA = try await CertificatePair.load(certificatePath: first.certificate, keyPath: first.key)
+        let pairB = try await CertificatePair.load(certificatePath: second.certificate, keyPath: second.key)
         let serialA = try await OpenSSL.serial(ofCertificateIn: first.certificate)
         let serialB = try await OpenSSL.serial(ofCertificateIn: second.certificate)
         #expect(serialA != serialB)
@@ -46,7 +46,7 @@ struct CertificateProviderTests {
         let folder = try TemporaryFolder(prefix: "wharf-provider")
         defer { folder.remove() }
         let files = try await OpenSSL.selfSigned(in: folder, name: "a")
-        let provider = CertificateProvider(initial: try CertificatePair.load(certificatePath: files.certificate, keyPath: files.key))
+        let provider = CertificateProvider(initial: try await CertificatePair.load(certificatePath: files.certificate, keyPath: files.key))
         let server = try await TLSTestServer.start(configuration: provider.makeServerTLSConfiguration())
 
         let tls12 = try await SClient.connect(port: server.port, extraArguments: ["-tls1_2"], folder: folder)
@@ -95,7 +95,7 @@ struct CertificateProviderTests {
         let stranger = try await OpenSSL.selfSigned(in: folder, name: "stranger")
 
         let provider = CertificateProvider(
-            initial: try CertificatePair.load(certificatePath: serverFiles.certificate, keyPath: serverFiles.key)
+            initial: try await CertificatePair.load(certificatePath: serverFiles.certificate, keyPath: serverFiles.key)
         )
         let configuration = provider.makeServerTLSConfiguration(
             clientCAs: try NIOSSLCertificate.fromPEMFile(clientCA.certificate)
@@ -132,8 +132,8 @@ struct CertificateProviderTests {
         defer { folder.remove() }
         let first = try await OpenSSL.selfSigned(in: folder, name: "a")
         let second = try await OpenSSL.selfSigned(in: folder, name: "b")
-        let pairA = try CertificatePair.load(certificatePath: first.certificate, keyPath: first.key)
-        let pairB = try CertificatePair.load(certificatePath: second.certificate, keyPath: second.key)
+        let pairA = try await CertificatePair.load(certificatePath: first.certificate, keyPath: first.key)
+        let pairB = try await CertificatePair.load(certificatePath: second.certificate, keyPath: second.key)
         let provider = CertificateProvider(initial: pairA)
         let server = try await TLSTestServer.start(configuration: provider.makeServerTLSConfiguration(), mode: .echo)
 
@@ -162,8 +162,8 @@ struct CertificateProviderTests {
             in: folder, name: "expired", start: "20200101000000Z", end: "20200102000000Z"
         )
         let inside = try #require(ISO8601DateFormatter().date(from: "2020-01-01T12:00:00Z"))
-        let expiredPair = try CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key, now: inside)
-        let currentPair = try CertificatePair.load(certificatePath: current.certificate, keyPath: current.key)
+        let expiredPair = try await CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key, now: inside)
+        let currentPair = try await CertificatePair.load(certificatePath: current.certificate, keyPath: current.key)
         let provider = CertificateProvider(initial: currentPair)
         let error = try #require(throws: CertificateError.self) {
             try provider.install(expiredPair)

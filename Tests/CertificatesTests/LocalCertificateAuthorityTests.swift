@@ -17,7 +17,7 @@ struct LocalCertificateAuthorityTests {
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("state/certs/local"))
         let names = ["localhost", "127.0.0.1", "::1", "Wharf.Example.Test"]
-        let pair = try authority.ensureLeaf(names: names)
+        let pair = try await authority.ensureLeaf(names: names)
 
         #expect(try mode(of: authority.folder) == 0o700)
         #expect(try mode(of: authority.caKeyPath) == 0o600)
@@ -50,7 +50,7 @@ struct LocalCertificateAuthorityTests {
         #expect(caText.contains("CA:TRUE"))
         #expect(caText.contains("Certificate Sign"))
         #expect(caText.contains("ASN1 OID: prime256v1"))
-        let caPair = try CertificatePair.load(certificatePath: authority.caCertificatePath, keyPath: authority.caKeyPath)
+        let caPair = try await CertificatePair.load(certificatePath: authority.caCertificatePath, keyPath: authority.caKeyPath)
         let caYears = caPair.notAfter.timeIntervalSince(caPair.notBefore) / (365.25 * 86400)
         #expect(caYears > 9.99 && caYears < 10.01)
 
@@ -65,15 +65,15 @@ struct LocalCertificateAuthorityTests {
         let root = try TemporaryFolder(prefix: "wharf-local-ca")
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
-        let first = try authority.ensureLeaf(names: ["localhost", "127.0.0.1"])
+        let first = try await authority.ensureLeaf(names: ["localhost", "127.0.0.1"])
         let caBefore = try String(contentsOfFile: authority.caCertificatePath, encoding: .utf8)
         let keyBefore = try String(contentsOfFile: authority.keyPath, encoding: .utf8)
 
-        let second = try authority.ensureLeaf(names: ["127.0.0.1", "LOCALHOST"])
+        let second = try await authority.ensureLeaf(names: ["127.0.0.1", "LOCALHOST"])
         #expect(second.serialNumberHex == first.serialNumberHex)
         #expect(try String(contentsOfFile: authority.keyPath, encoding: .utf8) == keyBefore)
 
-        let renamed = try authority.ensureLeaf(names: ["localhost", "127.0.0.1", "registry.test"])
+        let renamed = try await authority.ensureLeaf(names: ["localhost", "127.0.0.1", "registry.test"])
         #expect(renamed.serialNumberHex != first.serialNumberHex)
         #expect(renamed.dnsNames.contains("registry.test"))
         #expect(try String(contentsOfFile: authority.caCertificatePath, encoding: .utf8) == caBefore)
@@ -88,16 +88,16 @@ struct LocalCertificateAuthorityTests {
         let authority = LocalCertificateAuthority(folder: root.file("local"))
         let names = ["localhost"]
         let now = Date()
-        let first = try authority.ensureLeaf(names: names, now: now)
+        let first = try await authority.ensureLeaf(names: names, now: now)
 
         let fiftyDaysLater = now.addingTimeInterval(50 * 86400)
-        #expect(try authority.ensureLeaf(names: names, now: fiftyDaysLater).serialNumberHex == first.serialNumberHex)
+        #expect(try await authority.ensureLeaf(names: names, now: fiftyDaysLater).serialNumberHex == first.serialNumberHex)
 
         let seventyDaysLater = now.addingTimeInterval(70 * 86400)
-        let renewed = try authority.ensureLeaf(names: names, now: seventyDaysLater)
+        let renewed = try await authority.ensureLeaf(names: names, now: seventyDaysLater)
         #expect(renewed.serialNumberHex != first.serialNumberHex)
         #expect(renewed.notAfter > first.notAfter)
-        let onDisk = try CertificatePair.load(certificatePath: authority.certificatePath, keyPath: authority.keyPath, now: seventyDaysLater)
+        let onDisk = try await CertificatePair.load(certificatePath: authority.certificatePath, keyPath: authority.keyPath, now: seventyDaysLater)
         #expect(onDisk.serialNumberHex == renewed.serialNumberHex)
     }
 
@@ -106,9 +106,9 @@ struct LocalCertificateAuthorityTests {
         let root = try TemporaryFolder(prefix: "wharf-local-ca")
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
-        let first = try authority.ensureLeaf(names: ["localhost"])
+        let first = try await authority.ensureLeaf(names: ["localhost"])
         try "garbage\n".write(toFile: authority.caKeyPath, atomically: true, encoding: .utf8)
-        let second = try authority.ensureLeaf(names: ["localhost"])
+        let second = try await authority.ensureLeaf(names: ["localhost"])
         #expect(second.serialNumberHex != first.serialNumberHex)
         let verified = try await OpenSSL.run(["verify", "-CAfile", authority.caCertificatePath, authority.certificatePath])
         #expect(verified.stdout.contains("OK"))
@@ -120,13 +120,13 @@ struct LocalCertificateAuthorityTests {
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
         let now = Date()
-        _ = try authority.ensureLeaf(names: ["localhost"], now: now)
+        _ = try await authority.ensureLeaf(names: ["localhost"], now: now)
         let caBefore = try String(contentsOfFile: authority.caCertificatePath, encoding: .utf8)
 
         let nearTheEnd = now.addingTimeInterval(LocalCertificateAuthority.authorityLifetime - 30 * 86400)
-        let leaf = try authority.ensureLeaf(names: ["localhost"], now: nearTheEnd)
+        let leaf = try await authority.ensureLeaf(names: ["localhost"], now: nearTheEnd)
         #expect(try String(contentsOfFile: authority.caCertificatePath, encoding: .utf8) != caBefore)
-        let newAuthority = try CertificatePair.load(
+        let newAuthority = try await CertificatePair.load(
             certificatePath: authority.caCertificatePath, keyPath: authority.caKeyPath, now: nearTheEnd
         )
         #expect(leaf.notAfter <= newAuthority.notAfter)
@@ -134,13 +134,13 @@ struct LocalCertificateAuthorityTests {
     }
 
     @Test("bad names are refused before anything is written")
-    func badNamesAreRefused() throws {
+    func badNamesAreRefused() async throws {
         let root = try TemporaryFolder(prefix: "wharf-local-ca")
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
-        let empty = try #require(throws: CertificateError.self) { try authority.ensureLeaf(names: []) }
+        let empty = try await #require(throws: CertificateError.self) { try await authority.ensureLeaf(names: []) }
         #expect(empty.kind == .invalidName)
-        let bad = try #require(throws: CertificateError.self) { try authority.ensureLeaf(names: ["not a host"]) }
+        let bad = try await #require(throws: CertificateError.self) { try await authority.ensureLeaf(names: ["not a host"]) }
         #expect(bad.kind == .invalidName)
         #expect(bad.description.contains("not a host"))
         #expect(!FileManager.default.fileExists(atPath: authority.folder))
@@ -159,11 +159,11 @@ struct LocalCertificateAuthorityTests {
         let authority = LocalCertificateAuthority(folder: root.file("local"))
         let names = ["localhost", "127.0.0.1"]
         let now = Date()
-        let initial = try authority.ensureLeaf(names: names, now: now)
+        let initial = try await authority.ensureLeaf(names: names, now: now)
         let provider = CertificateProvider(initial: initial)
         let renewer = LocalCertificateRenewer(authority: authority, names: names, provider: provider)
 
-        #expect(try renewer.renewIfDue(now: now) == false)
+        #expect(try await renewer.renewIfDue(now: now) == false)
         #expect(provider.current.serialNumberHex == initial.serialNumberHex)
 
         // Served over TLS: s_client sees the local leaf, and it verifies against ca.pem.
@@ -181,7 +181,7 @@ struct LocalCertificateAuthorityTests {
 
         // Seventy days on, the leaf is in the last third of its life: a new one is issued and installed.
         let later = now.addingTimeInterval(70 * 86400)
-        #expect(try renewer.renewIfDue(now: later) == true)
+        #expect(try await renewer.renewIfDue(now: later) == true)
         #expect(provider.current.serialNumberHex != initial.serialNumberHex)
         try await server.stop()
     }
@@ -191,7 +191,7 @@ struct LocalCertificateAuthorityTests {
         let root = try TemporaryFolder(prefix: "wharf-local-ca")
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
-        let provider = CertificateProvider(initial: try authority.ensureLeaf(names: ["localhost"]))
+        let provider = CertificateProvider(initial: try await authority.ensureLeaf(names: ["localhost"]))
         let renewer = LocalCertificateRenewer(
             authority: authority, names: ["localhost"], provider: provider, checkInterval: .milliseconds(20)
         )
@@ -201,6 +201,6 @@ struct LocalCertificateAuthorityTests {
             group.cancelAll()
             try await group.waitForAll()
         }
-        #expect(try authority.ensureLeaf(names: ["localhost"]).serialNumberHex == provider.current.serialNumberHex)
+        #expect(try await authority.ensureLeaf(names: ["localhost"]).serialNumberHex == provider.current.serialNumberHex)
     }
 }

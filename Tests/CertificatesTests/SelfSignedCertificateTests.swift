@@ -1,4 +1,5 @@
 import Certificates
+import FileIO
 import Foundation
 import Testing
 import WharfTesting
@@ -16,7 +17,7 @@ struct SelfSignedCertificateTests {
         let folder = try TemporaryFolder(prefix: "wharf-self-signed")
         defer { folder.remove() }
         let certificatePath = folder.file("self.pem")
-        try PEMFile.writeAtomically(pair.chainPEM, to: certificatePath, mode: 0o644)
+        try await AtomicFile.write(Array(pair.chainPEM.utf8), to: certificatePath, mode: 0o644)
         let verified = try await OpenSSL.run(["verify", "-CAfile", certificatePath, "-purpose", "sslserver", certificatePath])
         #expect(verified.stdout.contains("OK"))
 

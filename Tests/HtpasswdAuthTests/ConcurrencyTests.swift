@@ -8,8 +8,8 @@ struct ConcurrencyTests {
     @Test("Many concurrent wrong passwords never run more than maxConcurrentHashes bcrypts at once", arguments: [1, 2, 3])
     func boundedHashing(maxConcurrentHashes: Int) async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 8)
-        let auth = try HtpasswdAuthenticator(
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 8)
+        let auth = try await HtpasswdAuthenticator(
             path: fixture.path,
             realm: "r",
             settings: .init(maxConcurrentHashes: maxConcurrentHashes, failureLimit: 0),

@@ -10,7 +10,7 @@ struct HtpasswdEditorTests {
     func addCreates() async throws {
         let fixture = try HtpasswdFixture()
         try FileManager.default.removeItem(atPath: fixture.path)
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "s3cret")
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "s3cret")
         let text = try String(contentsOfFile: fixture.path, encoding: .utf8)
         #expect(text.hasPrefix("alice:$2y$12$"))
         #expect(text.hasSuffix("\n"))
@@ -18,9 +18,9 @@ struct HtpasswdEditorTests {
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         #expect(try await Apache.verifies(file: fixture.path, user: "alice", password: "s3cret"))
         #expect(try await !Apache.verifies(file: fixture.path, user: "alice", password: "s3cre"))
-        #expect(try HtpasswdEditor.verify(file: fixture.path, user: "alice", password: "s3cret"))
-        #expect(try !HtpasswdEditor.verify(file: fixture.path, user: "alice", password: "nope"))
-        #expect(try !HtpasswdEditor.verify(file: fixture.path, user: "nobody", password: "s3cret"))
+        #expect(try await HtpasswdEditor.verify(file: fixture.path, user: "alice", password: "s3cret"))
+        #expect(try await !HtpasswdEditor.verify(file: fixture.path, user: "alice", password: "nope"))
+        #expect(try await !HtpasswdEditor.verify(file: fixture.path, user: "nobody", password: "s3cret"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: fixture.folder.path)
         #expect(leftovers == ["htpasswd"])
     }
@@ -31,7 +31,7 @@ struct HtpasswdEditorTests {
         let alice = try await Apache.entry(["-B", "-C", "4"], user: "alice", password: "old")
         let fixture = try HtpasswdFixture("# team\n\(alice)\n\n\(bob)\n# end\n")
         chmod(fixture.path, 0o644)
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "new", cost: 5)
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "new", cost: 5)
         let lines = try String(contentsOfFile: fixture.path, encoding: .utf8).components(separatedBy: "\n")
         #expect(lines.count == 6)
         #expect(lines[0] == "# team")
@@ -45,7 +45,7 @@ struct HtpasswdEditorTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: fixture.path)
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
 
-        try HtpasswdEditor.add(file: fixture.path, user: "carol", password: "c", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "carol", password: "c", cost: 4)
         let after = try String(contentsOfFile: fixture.path, encoding: .utf8).components(separatedBy: "\n")
         #expect(after.count == 7 && after[5].hasPrefix("carol:$2y$04$") && after[6] == "")
     }
@@ -54,11 +54,11 @@ struct HtpasswdEditorTests {
     func keepsCRLF() async throws {
         let alice = try await Apache.entry(["-B", "-C", "4"], user: "alice", password: "a")
         let fixture = try HtpasswdFixture("# crlf\r\n\(alice)\r\n")
-        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "b", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "b", cost: 4)
         let text = try String(contentsOfFile: fixture.path, encoding: .utf8)
         #expect(text.hasPrefix("# crlf\r\n\(alice)\r\nbob:$2y$04$"))
         #expect(text.hasSuffix("\r\n"))
-        #expect(try HtpasswdFile.load(path: fixture.path).users == ["alice", "bob"])
+        #expect(try await HtpasswdFile.load(path: fixture.path).users == ["alice", "bob"])
     }
 
     @Test("delete removes the user and only them, and says whether they were there")
@@ -66,19 +66,19 @@ struct HtpasswdEditorTests {
         let alice = try await Apache.entry(["-B", "-C", "4"], user: "alice", password: "a")
         let bob = try await Apache.entry(["-B", "-C", "4"], user: "bob", password: "b")
         let fixture = try HtpasswdFixture("\(alice)\n# keep me\n\(bob)\n")
-        #expect(try HtpasswdEditor.delete(file: fixture.path, user: "alice"))
+        #expect(try await HtpasswdEditor.delete(file: fixture.path, user: "alice"))
         #expect(try String(contentsOfFile: fixture.path, encoding: .utf8) == "# keep me\n\(bob)\n")
-        #expect(try !HtpasswdEditor.delete(file: fixture.path, user: "alice"))
+        #expect(try await !HtpasswdEditor.delete(file: fixture.path, user: "alice"))
         #expect(try await Apache.verifies(file: fixture.path, user: "bob", password: "b"))
-        #expect(throws: HtpasswdError.self) { try HtpasswdEditor.delete(file: fixture.folder.file("missing"), user: "x") }
+        await #expect(throws: HtpasswdError.self) { try await HtpasswdEditor.delete(file: fixture.folder.file("missing"), user: "x") }
     }
 
     @Test("Users with ':', line breaks, a leading '#', surrounding spaces, or empty are refused")
-    func invalidUsers() throws {
+    func invalidUsers() async throws {
         let fixture = try HtpasswdFixture()
         for user in ["a:b", "a\nb", "a\r\nb", "", "#root", " alice", "alice\t"] {
-            let error = try #require(throws: HtpasswdError.self, "\(String(reflecting: user))") {
-                try HtpasswdEditor.add(file: fixture.path, user: user, password: "pw", cost: 4)
+            let error = try await #require(throws: HtpasswdError.self, "\(String(reflecting: user))") {
+                try await HtpasswdEditor.add(file: fixture.path, user: user, password: "pw", cost: 4)
             }
             #expect(error.kind == .invalidUser)
         }
@@ -89,8 +89,8 @@ struct HtpasswdEditorTests {
     func verifyWeakEntry() async throws {
         let weak = try await Apache.entry(["-m"], user: "old", password: "pw")
         let fixture = try HtpasswdFixture("\(weak)\n")
-        let error = try #require(throws: HtpasswdError.self) {
-            try HtpasswdEditor.verify(file: fixture.path, user: "old", password: "pw")
+        let error = try await #require(throws: HtpasswdError.self) {
+            try await HtpasswdEditor.verify(file: fixture.path, user: "old", password: "pw")
         }
         #expect(error.kind == .refusedHash)
         #expect(error.line == 1)
@@ -98,11 +98,11 @@ struct HtpasswdEditorTests {
     }
 
     @Test("A password bcrypt would cut is refused, naming the user but not the password")
-    func longPassword() throws {
+    func longPassword() async throws {
         let fixture = try HtpasswdFixture()
         let password = String(repeating: "z", count: 80)
-        let error = try #require(throws: HtpasswdError.self) {
-            try HtpasswdEditor.add(file: fixture.path, user: "alice", password: password, cost: 4)
+        let error = try await #require(throws: HtpasswdError.self) {
+            try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: password, cost: 4)
         }
         #expect(error.kind == .invalidPassword)
         #expect(!error.description.contains("zzzz"))

@@ -109,21 +109,21 @@ struct HtpasswdFileTests {
     }
 
     @Test("A missing, unreadable or non-text file is an error that names it")
-    func unreadableFiles() throws {
+    func unreadableFiles() async throws {
         let fixture = try HtpasswdFixture()
         let missing = fixture.folder.file("nope")
-        let error = try #require(throws: HtpasswdError.self) { try HtpasswdFile.load(path: missing) }
+        let error = try await #require(throws: HtpasswdError.self) { try await HtpasswdFile.load(path: missing) }
         #expect(error.kind == .unreadable)
         #expect(error.description == "\(missing): cannot read the htpasswd file: the file does not exist")
 
-        let folder = try #require(throws: HtpasswdError.self) { try HtpasswdFile.load(path: fixture.folder.path) }
+        let folder = try await #require(throws: HtpasswdError.self) { try await HtpasswdFile.load(path: fixture.folder.path) }
         #expect(folder.kind == .unreadable)
         #expect(folder.description.hasPrefix(fixture.folder.path))
 
         try [UInt8]([0x61, 0x3A, 0xFF, 0xFE]).withUnsafeBytes { bytes in
             try #require(FileManager.default.createFile(atPath: fixture.path, contents: Data(bytes)))
         }
-        let binary = try #require(throws: HtpasswdError.self) { try HtpasswdFile.load(path: fixture.path) }
+        let binary = try await #require(throws: HtpasswdError.self) { try await HtpasswdFile.load(path: fixture.path) }
         #expect(binary.description.contains("not UTF-8"))
     }
 }

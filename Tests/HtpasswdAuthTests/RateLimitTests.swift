@@ -9,16 +9,16 @@ struct RateLimitTests {
     private func makeAuthenticator(
         _ fixture: HtpasswdFixture,
         settings: HtpasswdSettings = .init()
-    ) throws -> HtpasswdAuthenticator {
-        try HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: LogRecorder().logger)
+    ) async throws -> HtpasswdAuthenticator {
+        try await HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: LogRecorder().logger)
     }
 
     @Test("The 11th bad attempt in a minute from one address is rate limited; another user from another address is not")
     func eleventhAttemptFromOneAddress() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
-        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
-        let auth = try makeAuthenticator(fixture)
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try await makeAuthenticator(fixture)
         for attempt in 1...10 {
             let user = attempt.isMultiple(of: 2) ? "alice" : "nobody\(attempt)"
             #expect(await auth.authenticate(authorization: basic(user, "guess\(attempt)"), clientAddress: "203.0.113.7") == .denied)
@@ -41,9 +41,9 @@ struct RateLimitTests {
     @Test("Failures for one user from many addresses rate-limit that user only")
     func perUserLimit() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
-        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
-        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 5))
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 5))
         for attempt in 1...5 {
             #expect(await auth.authenticate(authorization: basic("alice", "guess\(attempt)"), clientAddress: "10.1.0.\(attempt)") == .denied)
         }
@@ -55,8 +55,8 @@ struct RateLimitTests {
     @Test("Unusable headers count against the address")
     func malformedHeadersCount() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
-        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 3))
+        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 3))
         for _ in 0..<3 { #expect(await auth.authenticate(authorization: "Bearer x", clientAddress: "a") == .denied) }
         let decision = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
         guard case .rateLimited(let retryAfter) = decision else {
@@ -69,9 +69,9 @@ struct RateLimitTests {
     @Test("Once the window has passed, the address may try again")
     func windowSlides() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
         // A 6 s window: long enough that two bcrypts on a loaded machine stay inside it.
-        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 2, failureWindow: .seconds(6)))
+        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 2, failureWindow: .seconds(6)))
         #expect(await auth.authenticate(authorization: basic("bob", "x"), clientAddress: "a") == .denied)
         #expect(await auth.authenticate(authorization: basic("bob", "y"), clientAddress: "a") == .denied)
         let limited = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
@@ -87,8 +87,8 @@ struct RateLimitTests {
     @Test("An unknown user takes about as long as a wrong password, and both are denied")
     func unknownUserCostsAHash() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 10)
-        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 0))
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 10)
+        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 0))
         let clock = ContinuousClock()
         var wrong: [Duration] = []
         var unknown: [Duration] = []
@@ -114,8 +114,8 @@ struct RateLimitTests {
     @Test("A burst of concurrent guesses from one address queues no more hashes than the limit")
     func burstFromOneAddress() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 8)
-        let auth = try makeAuthenticator(fixture, settings: .init(failureLimit: 10))
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 8)
+        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 10))
         let decisions = await withTaskGroup(of: AuthenticationDecision.self) { group in
             for attempt in 0..<60 {
                 group.addTask { await auth.authenticate(authorization: basic("alice", "guess\(attempt)"), clientAddress: "a") }

@@ -19,9 +19,9 @@ struct WatcherTests {
     @Test("Changes are picked up within seconds; a broken change keeps the old users; Apache's in-place edits are seen")
     func picksUpChanges() async throws {
         let fixture = try HtpasswdFixture()
-        try HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
+        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
         let log = LogRecorder()
-        let auth = try HtpasswdAuthenticator(
+        let auth = try await HtpasswdAuthenticator(
             path: fixture.path, realm: "r", settings: .init(pollInterval: .milliseconds(50)), logger: log.logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -29,7 +29,7 @@ struct WatcherTests {
             defer { group.cancelAll() }
 
             #expect(await auth.authenticate(authorization: basic("alice", "alice-pw"), clientAddress: "a") == .allowed(user: "alice"))
-            try HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+            try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
             #expect(try await eventually { auth.users == ["alice", "bob"] })
             #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a") == .allowed(user: "bob"))
 
@@ -56,7 +56,7 @@ struct WatcherTests {
     @Test("The watcher ends when its task is cancelled")
     func endsOnCancellation() async throws {
         let fixture = try HtpasswdFixture("")
-        let auth = try HtpasswdAuthenticator(
+        let auth = try await HtpasswdAuthenticator(
             path: fixture.path, realm: "r", settings: .init(pollInterval: .seconds(60)), logger: LogRecorder().logger
         )
         let clock = ContinuousClock()

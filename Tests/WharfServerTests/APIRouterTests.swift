@@ -36,8 +36,8 @@ struct APIRouterTests {
         var authenticator: HtpasswdAuthenticator?
         if let htpasswd {
             let path = folder.file("htpasswd")
-            try HtpasswdEditor.add(file: path, user: htpasswd.user, password: htpasswd.password, cost: 4)
-            authenticator = try HtpasswdAuthenticator(path: path, realm: "test", logger: logger)
+            try await HtpasswdEditor.add(file: path, user: htpasswd.user, password: htpasswd.password, cost: 4)
+            authenticator = try await HtpasswdAuthenticator(path: path, realm: "test", logger: logger)
         }
         let router = APIRouter.make(
             registry: RegistryResponder(

@@ -1,3 +1,4 @@
+import FileIO
 import SwiftASN1
 import X509
 
@@ -8,8 +9,8 @@ enum CertificateRequestBuilder {
     static func csr(for identifiers: [ACMEIdentifier], key: CertificateKey) throws -> [UInt8] {
         var names: [GeneralName] = []
         for identifier in identifiers {
-            if identifier.type == "ip", let address = IPAddressBytes(identifier.value) {
-                names.append(.ipAddress(ASN1OctetString(contentBytes: address.bytes[...])))
+            if identifier.type == "ip", let bytes = IPAddressText.bytes(of: identifier.value) {
+                names.append(.ipAddress(ASN1OctetString(contentBytes: bytes[...])))
             } else {
                 names.append(.dnsName(identifier.value))
             }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FileIO
 import Logging
 import NIOCore
 import NIOSSL
@@ -12,7 +13,7 @@ import NIOSSL
 /// ```swift
 /// let client = ACMEClient(
 ///     directoryURL: "https://acme-v02.api.letsencrypt.org/directory",
-///     accountStore: ACMEStateStore(folder: "certs"),
+///     accountStore: CertificateStateFolder(folder: "certs"),
 ///     email: "ops@example.com")
 /// let certificate = try await client.obtainCertificate(
 ///     hosts: ["mirror.example.com"], keyType: .ecdsaP256, solver: HTTP01Solver(tokens: tokens))
@@ -23,7 +24,7 @@ public struct ACMEClient: Sendable {
     /// A PEM file of extra CAs to trust for the ACME server's HTTPS (Pebble's listener, a private CA).
     public let caBundlePath: String?
     /// Where the account key and URL are kept.
-    public let accountStore: ACMEStateStore
+    public let accountStore: any ACMEAccountStore
     /// The contact address registered with a new account (`mailto:`), if any.
     public let email: String?
     /// External Account Binding credentials, for CAs that require them.
@@ -35,7 +36,7 @@ public struct ACMEClient: Sendable {
     /// - Parameters:
     ///   - directoryURL: the CA's directory, e.g. `https://acme-v02.api.letsencrypt.org/directory`.
     ///   - caBundlePath: PEM certificates trusted for the ACME server's HTTPS besides the system's.
-    ///   - accountStore: the state folder holding the account.
+    ///   - accountStore: where the account is kept, e.g. the certificate state folder.
     ///   - email: a contact address for the new account (the CA's expiry mails go there).
     ///   - eab: External Account Binding, when the CA requires it.
     ///   - timeout: the overall limit for one order, solving and polling included.
@@ -43,7 +44,7 @@ public struct ACMEClient: Sendable {
     public init(
         directoryURL: String,
         caBundlePath: String? = nil,
-        accountStore: ACMEStateStore,
+        accountStore: any ACMEAccountStore,
         email: String? = nil,
         eab: ExternalAccountBinding? = nil,
         timeout: Duration = .seconds(600),

@@ -2,7 +2,7 @@ import Foundation
 
 /// A certificate the CA issued, with the key it was issued for.
 ///
-/// ``privateKeyPEM`` is secret: write it only with mode 0600 (``ACMEStateStore`` does) and
+/// ``privateKeyPEM`` is secret: write it only with mode 0600 (the certificate state folder does) and
 /// never log it; ``description`` leaves it out.
 public struct IssuedCertificate: Sendable, CustomStringConvertible {
     /// The chain as PEM: the leaf first, then the intermediates.

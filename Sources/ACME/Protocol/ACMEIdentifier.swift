@@ -1,12 +1,5 @@
+import FileIO
 import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What an order names (RFC 8555 §9.7.7): a DNS name (`dns`) or an IP address (`ip`, RFC 8738).
 public struct ACMEIdentifier: Codable, Sendable, Hashable, CustomStringConvertible {
@@ -28,8 +21,8 @@ public struct ACMEIdentifier: Codable, Sendable, Hashable, CustomStringConvertib
     ///   when it is empty or contains characters a DNS name cannot have.
     public init(host: String) throws(ACMEError) {
         let trimmed = host.trimmingCharacters(in: .whitespaces)
-        if let address = IPAddressBytes(trimmed) {
-            self.init(type: "ip", value: address.text)
+        if let bytes = IPAddressText.bytes(of: trimmed), let text = IPAddressText.text(of: bytes) {
+            self.init(type: "ip", value: text)
             return
         }
         var name = trimmed.lowercased()
@@ -51,35 +44,4 @@ public struct ACMEIdentifier: Codable, Sendable, Hashable, CustomStringConvertib
 
     /// The value; a wildcard keeps its `*.`.
     public var description: String { value }
-}
-
-/// The bytes of an IPv4 or IPv6 address written as text, for `ip` identifiers and SANs.
-struct IPAddressBytes: Sendable, Hashable {
-    let bytes: [UInt8]
-
-    init?(_ text: String) {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-            return
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 {
-            bytes = withUnsafeBytes(of: &v6) { Array($0) }
-            return
-        }
-        return nil
-    }
-
-    /// The canonical text form (`inet_ntop`), e.g. `2001:db8::1`.
-    var text: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        var copy = bytes
-        let family = bytes.count == 4 ? AF_INET : AF_INET6
-        let written = copy.withUnsafeMutableBytes { raw in
-            inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count))
-        }
-        guard written != nil else { return "" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
 }

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import FileIO
 
 /// The address in an A (4 bytes) or AAAA (16 bytes) record.
 public struct DNSAddress: Sendable, Hashable, CustomStringConvertible {
@@ -23,16 +19,10 @@ public struct DNSAddress: Sendable, Hashable, CustomStringConvertible {
     ///
     /// - Throws: ``DNSError`` when `text` is neither.
     public init(parsing text: String) throws {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        if inet_pton(AF_INET, text, &buffer) == 1 {
-            self.bytes = Array(buffer.prefix(4))
-            return
+        guard let bytes = IPAddressText.bytes(of: text) else {
+            throw DNSError.unencodable("\(String(reflecting: text)) is not an IPv4 or IPv6 address")
         }
-        if inet_pton(AF_INET6, text, &buffer) == 1 {
-            self.bytes = buffer
-            return
-        }
-        throw DNSError.unencodable("\(String(reflecting: text)) is not an IPv4 or IPv6 address")
+        self.bytes = bytes
     }
 
     /// Whether this is an IPv4 address.
@@ -40,12 +30,6 @@ public struct DNSAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// The usual text form: `127.0.0.1`, `::1`.
     public var description: String {
-        let family = isIPv4 ? AF_INET : AF_INET6
-        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
-        let converted = bytes.withUnsafeBytes { raw in
-            inet_ntop(family, raw.baseAddress, &text, socklen_t(text.count))
-        }
-        guard converted != nil else { return bytes.map(String.init).joined(separator: ".") }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        IPAddressText.text(of: bytes) ?? bytes.map(String.init).joined(separator: ".")
     }
 }

@@ -1,11 +1,11 @@
+import ACME
+import Certificates
 import Foundation
 import Testing
 import WharfTesting
 
-@testable import ACME
-
-@Suite("ACME state folder")
-struct ACMEStateStoreTests {
+@Suite("the certificate state folder")
+struct CertificateStateFolderTests {
     func mode(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
@@ -15,7 +15,7 @@ struct ACMEStateStoreTests {
     func accountKey() async throws {
         let temporary = try TemporaryFolder(prefix: "acme-store")
         defer { temporary.remove() }
-        let store = ACMEStateStore(folder: temporary.file("state"))
+        let store = CertificateStateFolder(folder: temporary.file("state"))
         #expect(try await store.loadAccountKey() == nil)
         let key = AccountKey()
         try await store.saveAccountKey(key)
@@ -32,11 +32,21 @@ struct ACMEStateStoreTests {
         #expect(try await store.loadAccountKey() != nil)
     }
 
+    @Test("an existing wider folder is narrowed to 0700 before a key goes in")
+    func narrowsFolder() async throws {
+        let temporary = try TemporaryFolder(prefix: "acme-store")
+        defer { temporary.remove() }
+        let store = CertificateStateFolder(folder: try temporary.folder("state"))
+        #expect(chmod(store.folder, 0o755) == 0)
+        try await store.saveAccountKey(AccountKey())
+        #expect(try mode(store.folder) == 0o700)
+    }
+
     @Test("a certificate's chain, key (0600) and metadata round-trip; a failure is recorded beside them")
     func certificate() async throws {
         let temporary = try TemporaryFolder(prefix: "acme-store")
         defer { temporary.remove() }
-        let store = ACMEStateStore(folder: temporary.path)
+        let store = CertificateStateFolder(folder: temporary.path)
         let issued = IssuedCertificate(
             chainPEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
             privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
@@ -47,11 +57,12 @@ struct ACMEStateStoreTests {
             hosts: ["mirror.example.test", "www.example.test"],
             certificateURL: "https://ca.test/cert/1"
         )
-        let name = ACMEStateStore.certificateName(for: issued.hosts)
+        let name = CertificateStateFolder.certificateName(for: issued.hosts)
         try await store.saveCertificate(issued, name: name, directoryURL: "https://ca.test/dir", keyType: .ecdsaP256)
         #expect(try mode(store.keyPath(name)) == 0o600)
         #expect(try mode(store.certificateFolder(name)) == 0o700)
         #expect(try mode(store.chainPath(name)) == 0o644)
+        #expect(try mode(store.metadataPath(name)) == 0o644)
 
         let stored = try #require(try await store.loadCertificate(name: name))
         #expect(stored.chainPEM == issued.chainPEM)
@@ -59,9 +70,10 @@ struct ACMEStateStoreTests {
         #expect(stored.metadata.hosts == issued.hosts)
         #expect(stored.metadata.notAfter == issued.notAfter)
         #expect(stored.metadata.serial == "0A1B")
+        #expect(stored.metadata.keyType == "ecdsa-p256")
         #expect(stored.metadata.lastError == nil)
 
-        try await store.recordFailure(name: name, hosts: issued.hosts, directoryURL: "https://ca.test/dir", message: "rate limited")
+        try await store.recordFailure(name: name, hosts: issued.hosts, directoryURL: "https://ca.test/dir", message: "rate limited", at: Date())
         let metadata = try #require(try await store.loadMetadata(name: name))
         #expect(metadata.lastError == "rate limited")
         #expect(metadata.serial == "0A1B")
@@ -70,27 +82,43 @@ struct ACMEStateStoreTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("metadata that is not JSON is an error naming the file and saying how to recover")
+    func corruptMetadata() async throws {
+        let temporary = try TemporaryFolder(prefix: "acme-store")
+        defer { temporary.remove() }
+        let store = CertificateStateFolder(folder: temporary.path)
+        try FileManager.default.createDirectory(atPath: store.certificateFolder("x"), withIntermediateDirectories: true)
+        try "{not json".write(toFile: store.metadataPath("x"), atomically: false, encoding: .utf8)
+        let error = try await #require(throws: CertificateError.self) { try await store.loadMetadata(name: "x") }
+        #expect(error.description.contains(store.metadataPath("x")))
+        #expect(error.description.contains("remove it to order the certificate again"))
+    }
+
     @Test("certificate names that would escape the folder are refused", arguments: ["../x", ".hidden", "a/b", ""])
     func badNames(name: String) async throws {
-        let store = ACMEStateStore(folder: "/tmp/never-written")
-        await #expect(throws: ACMEError.self) { try await store.loadCertificate(name: name) }
+        let store = CertificateStateFolder(folder: "/tmp/never-written")
+        let error = try await #require(throws: CertificateError.self) { try await store.loadCertificate(name: name) }
+        #expect(error.kind == .invalidName)
     }
 
     @Test("a wildcard's certificate name is a folder name")
     func wildcardName() {
-        #expect(ACMEStateStore.certificateName(for: ["*.example.test"]) == "_.example.test")
+        #expect(CertificateStateFolder.certificateName(for: ["*.example.test"]) == "_.example.test")
+        #expect(CertificateStateFolder.certificateName(for: ["2001:db8::1"]) == "2001-db8--1")
     }
 
-    @Test("the HTTP-01 solver serves the key authorization exactly while presented")
-    func http01Solver() async throws {
-        let tokens = HTTP01TokenTable()
-        let solver = HTTP01Solver(tokens: tokens)
-        let proof = ChallengeProof(domain: "mirror.example.test", isWildcard: false, token: "tok", keyAuthorization: "tok.THUMB")
-        #expect(solver.challengeType == .http01)
-        #expect(solver.challengeType.rawValue == "http-01")
-        try await solver.present(proof)
-        #expect(tokens.keyAuthorization(for: "tok") == "tok.THUMB")
-        try await solver.cleanup(proof)
-        #expect(tokens.keyAuthorization(for: "tok") == nil)
+    @Test("a renewal request is left once and taken once; an unknown word means renew if due")
+    func renewalRequests() async throws {
+        let temporary = try TemporaryFolder(prefix: "acme-store")
+        defer { temporary.remove() }
+        let store = CertificateStateFolder(folder: temporary.file("state"))
+        #expect(await store.takeRenewalRequest() == nil)
+        try await store.requestRenewal(.force)
+        #expect(try String(contentsOfFile: store.renewalRequestPath, encoding: .utf8) == "force")
+        #expect(try mode(store.folder) == 0o700)
+        #expect(await store.takeRenewalRequest() == .force)
+        #expect(await store.takeRenewalRequest() == nil)
+        try "soon\n".write(toFile: store.renewalRequestPath, atomically: false, encoding: .utf8)
+        #expect(await store.takeRenewalRequest() == .ifDue)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -8,15 +6,12 @@ import Musl
 import Darwin
 #endif
 
-/// Converts IP addresses between their text form and the 4 or 16 bytes a certificate carries.
-enum IPAddressText {
-    /// The 4 (IPv4) or 16 (IPv6) bytes of `text`, or nil when it is not an IP address.
-    /// Brackets around an IPv6 address (`[::1]`) are accepted.
-    static func parse(_ text: String) -> [UInt8]? {
-        var text = text
-        if text.hasPrefix("["), text.hasSuffix("]") {
-            text = String(text.dropFirst().dropLast())
-        }
+/// Converts IP addresses between their text form and their 4 (IPv4) or 16 (IPv6) bytes in
+/// network order, as certificates, ACME identifiers and DNS records carry them.
+public enum IPAddressText {
+    /// The 4 or 16 bytes of `text` (`192.0.2.1`, `2001:db8::1`), or nil when it is not an IP
+    /// address. Nothing else is accepted: no brackets, no port, no surrounding whitespace.
+    public static func bytes(of text: String) -> [UInt8]? {
         var v4 = in_addr()
         if inet_pton(AF_INET, text, &v4) == 1 {
             return withUnsafeBytes(of: &v4) { Array($0) }
@@ -29,7 +24,7 @@ enum IPAddressText {
     }
 
     /// The canonical text of 4 or 16 address bytes (`127.0.0.1`, `::1`), or nil for any other length.
-    static func format<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String? {
+    public static func text<Bytes: Collection<UInt8>>(of bytes: Bytes) -> String? {
         let bytes = Array(bytes)
         let family: Int32
         switch bytes.count {
@@ -44,6 +39,6 @@ enum IPAddressText {
             }
         }
         guard converted != nil else { return nil }
-        return output.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        return String(decoding: output.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }

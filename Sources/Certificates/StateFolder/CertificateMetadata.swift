@@ -48,13 +48,3 @@ public struct CertificateMetadata: Codable, Sendable, Hashable {
         self.lastErrorAt = lastErrorAt
     }
 }
-
-/// A certificate as the state folder holds it.
-public struct StoredCertificate: Sendable {
-    /// The chain PEM, leaf first.
-    public let chainPEM: String
-    /// The private key PEM (secret).
-    public let privateKeyPEM: String
-    /// The metadata file.
-    public let metadata: CertificateMetadata
-}

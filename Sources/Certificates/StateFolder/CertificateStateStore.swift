@@ -1,0 +1,46 @@
+import ACME
+import Foundation
+
+/// What the certificate manager keeps between runs and shares with the other instances serving
+/// the same hosts: the ACME account, each certificate with its metadata, the lock taken while
+/// ordering, and the renewal requests `wharf cert renew` leaves.
+///
+/// ``CertificateStateFolder`` keeps it in a folder (a shared volume, for several instances). The
+/// requirements speak of records, not files, so that an object store can keep the same state:
+/// names are restricted to `[A-Za-z0-9._-]`, every write replaces one whole record, and the lock
+/// needs only an exclusive create and a replace.
+public protocol CertificateStateStore: ACMEAccountStore {
+    /// Stores `certificate` under `name`: chain, private key (secret) and metadata.
+    ///
+    /// The key is stored before the chain, so a reader that sees the new chain finds its key.
+    func saveCertificate(_ certificate: IssuedCertificate, name: String, directoryURL: String, keyType: KeyType?) async throws
+    /// The certificate stored under `name`, or nil when it or a part of it is missing.
+    func loadCertificate(name: String) async throws -> StoredCertificate?
+    /// The metadata of certificate `name`, or nil when there is none.
+    func loadMetadata(name: String) async throws -> CertificateMetadata?
+    /// Records a failed attempt for `name` (``CertificateMetadata/lastError``), keeping the rest
+    /// of the metadata; creates the metadata if there is none.
+    func recordFailure(name: String, hosts: [String], directoryURL: String, message: String, at date: Date) async throws
+    /// A new lock, with a holder identity of its own, for ordering a certificate.
+    func orderLock() -> any CertificateOrderLock
+    /// Leaves `request` for the running server.
+    func requestRenewal(_ request: RenewalRequest) async throws
+    /// Takes the pending renewal request, removing it; nil when there is none.
+    func takeRenewalRequest() async -> RenewalRequest?
+}
+
+extension CertificateStateStore {
+    /// A certificate name derived from its first host: `*` becomes `_`, `:` (IPv6) becomes `-`.
+    public static func certificateName(for hosts: [String]) -> String {
+        let first = hosts.first?.lowercased() ?? "certificate"
+        return first.replacingOccurrences(of: "*", with: "_").replacingOccurrences(of: ":", with: "-")
+    }
+
+    /// Refuses names that would leave the certificates' folder (or prefix), or hide a file.
+    static func validate(name: String) throws(CertificateError) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+        guard !name.isEmpty, name.count <= 200, !name.hasPrefix("."), name.allSatisfy(allowed.contains) else {
+            throw .invalidStateName(name, reason: "cannot be a folder name; use letters, digits, '.', '_' and '-', not starting with '.'")
+        }
+    }
+}
