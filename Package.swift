@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "Registry", "WharfMetrics",
+                "Registry", "WharfMetrics", "FileIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -142,7 +142,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "ACME", "FileIO",
+                "ACME", "FileIO", "WharfMetrics",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -2,6 +2,7 @@ import ACME
 import Foundation
 import Logging
 import Metrics
+import WharfMetrics
 import ServiceLifecycle
 
 /// Obtains the certificate for `hosts` from an ACME CA, installs it in the provider, keeps it in
@@ -78,7 +79,7 @@ public struct ACMECertificateManager: Service {
             let wait: TimeInterval
             if failures > 0 {
                 wait = policy.retryDelay(attempt: failures, notAfter: current.isSelfIssued ? nil : current.notAfter, now: Date())
-                Gauge(label: "wharf_certificate_next_renewal_seconds").record(wait)
+                Gauge(label: WharfMetric.certificateNextRenewal.name).record(wait)
             } else if needsCertificateNow(current) {
                 wait = 0
             } else {
@@ -91,8 +92,8 @@ public struct ACMECertificateManager: Service {
                 }
                 let plan = planned.plan
                 wait = max(0, plan.wakeAt.timeIntervalSinceNow)
-                Gauge(label: "wharf_certificate_expiry_seconds").record(current.notAfter.timeIntervalSinceNow)
-                Gauge(label: "wharf_certificate_next_renewal_seconds").record(max(0, plan.renewAt.timeIntervalSinceNow))
+                Gauge(label: WharfMetric.certificateExpiry.name).record(current.notAfter.timeIntervalSinceNow)
+                Gauge(label: WharfMetric.certificateNextRenewal.name).record(max(0, plan.renewAt.timeIntervalSinceNow))
             }
             var wake = Wake.timer
             if wait > 0 {
@@ -119,7 +120,7 @@ public struct ACMECertificateManager: Service {
                 return
             } catch {
                 failures += 1
-                Counter(label: "wharf_certificate_renewals_total", dimensions: [("result", "failure")]).increment()
+                Counter(label: WharfMetric.certificateRenewals.name, dimensions: [(WharfMetric.Label.result, "failure")]).increment()
                 let current = provider.current
                 logger.error(
                     "obtaining a certificate failed; the current certificate keeps serving",
@@ -199,8 +200,8 @@ public struct ACMECertificateManager: Service {
         try await store.saveCertificate(issued, name: order.name, directoryURL: client.directoryURL, keyType: order.keyType)
         let pair = try CertificatePair.fromPEM(certificate: issued.chainPEM, key: issued.privateKeyPEM)
         try provider.install(pair)
-        Counter(label: "wharf_certificate_renewals_total", dimensions: [("result", "success")]).increment()
-        Gauge(label: "wharf_certificate_expiry_seconds").record(pair.notAfter.timeIntervalSinceNow)
+        Counter(label: WharfMetric.certificateRenewals.name, dimensions: [(WharfMetric.Label.result, "success")]).increment()
+        Gauge(label: WharfMetric.certificateExpiry.name).record(pair.notAfter.timeIntervalSinceNow)
         logger.notice(
             "installed a certificate from the ACME CA",
             metadata: ["hosts": "\(order.hosts)", "serial": "\(pair.serialNumberHex)", "notAfter": "\(pair.notAfter)", "took": "\(ContinuousClock.now - started)"]

@@ -11,7 +11,7 @@ enum CertificateIssuer {
     }
 
     /// A distinguished name holding only a common name.
-    static func name(commonName: String) throws(CertificateError) -> DistinguishedName {
+    static func name(commonName: String) throws(TLSCertificateError) -> DistinguishedName {
         do {
             return try DistinguishedName { CommonName(commonName) }
         } catch {
@@ -26,7 +26,7 @@ enum CertificateIssuer {
         names: SubjectNames,
         subjectKey: Certificate.PublicKey,
         authorityKeyIdentifier: ArraySlice<UInt8>?
-    ) throws(CertificateError) -> Certificate.Extensions {
+    ) throws(TLSCertificateError) -> Certificate.Extensions {
         do {
             return try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
@@ -44,7 +44,7 @@ enum CertificateIssuer {
     }
 
     /// The extensions of a CA that signs leaves only (path length 0).
-    static func authorityExtensions(subjectKey: Certificate.PublicKey) throws(CertificateError) -> Certificate.Extensions {
+    static func authorityExtensions(subjectKey: Certificate.PublicKey) throws(TLSCertificateError) -> Certificate.Extensions {
         do {
             return try Certificate.Extensions {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
@@ -66,7 +66,7 @@ enum CertificateIssuer {
         notBefore: Date,
         notAfter: Date,
         extensions: Certificate.Extensions
-    ) throws(CertificateError) -> Certificate {
+    ) throws(TLSCertificateError) -> Certificate {
         do {
             return try Certificate(
                 version: .v3,
@@ -85,7 +85,7 @@ enum CertificateIssuer {
     }
 
     /// The certificate as a PEM block with a final newline.
-    static func pem(_ certificate: Certificate) throws(CertificateError) -> String {
+    static func pem(_ certificate: Certificate) throws(TLSCertificateError) -> String {
         do {
             return try certificate.serializeAsPEM().pemString + "\n"
         } catch {
@@ -94,7 +94,7 @@ enum CertificateIssuer {
     }
 
     /// The key as a PKCS#8 PEM block with a final newline.
-    static func pem(_ key: Certificate.PrivateKey) throws(CertificateError) -> String {
+    static func pem(_ key: Certificate.PrivateKey) throws(TLSCertificateError) -> String {
         do {
             return try key.serializeAsPEM().pemString + "\n"
         } catch {

@@ -65,13 +65,13 @@ public struct CertificatePair: Sendable {
     ///   - certificatePath: every `CERTIFICATE` block in the file, leaf first (a full-chain file).
     ///   - keyPath: the leaf's unencrypted private key (PKCS#8, SEC1 or PKCS#1); may be the same file.
     ///   - now: the time the leaf must be valid at.
-    /// - Throws: ``CertificateError`` naming the file and saying what is wrong: unreadable, no or bad PEM,
+    /// - Throws: ``TLSCertificateError`` naming the file and saying what is wrong: unreadable, no or bad PEM,
     ///   a key that does not match the leaf, an expired or not yet valid leaf.
     public static func load(
         certificatePath: String,
         keyPath: String,
         now: Date = Date()
-    ) async throws(CertificateError) -> CertificatePair {
+    ) async throws(TLSCertificateError) -> CertificatePair {
         let certificatePEM = try await CertificateFiles.read(certificatePath)
         let keyPEM = try await CertificateFiles.read(keyPath)
         let pair = try CertificatePair(
@@ -92,9 +92,9 @@ public struct CertificatePair: Sendable {
     ///   - certificate: one or more `CERTIFICATE` blocks, leaf first.
     ///   - key: the leaf's unencrypted private key.
     ///   - now: the time the leaf must be valid at.
-    /// - Throws: ``CertificateError`` as for ``load(certificatePath:keyPath:now:)``, naming
+    /// - Throws: ``TLSCertificateError`` as for ``load(certificatePath:keyPath:now:)``, naming
     ///   "the certificate" and "the private key" instead of files.
-    public static func fromPEM(certificate: String, key: String, now: Date = Date()) throws(CertificateError) -> CertificatePair {
+    public static func fromPEM(certificate: String, key: String, now: Date = Date()) throws(TLSCertificateError) -> CertificatePair {
         let pair = try unvalidated(certificate: certificate, key: key)
         try pair.validate(at: now, source: "the certificate")
         return pair
@@ -106,7 +106,7 @@ public struct CertificatePair: Sendable {
         key: String,
         certificateSource: String = "the certificate",
         keySource: String = "the private key"
-    ) throws(CertificateError) -> CertificatePair {
+    ) throws(TLSCertificateError) -> CertificatePair {
         try CertificatePair(
             parsed: PEMPairParser(
                 certificatePEM: certificate,
@@ -120,12 +120,12 @@ public struct CertificatePair: Sendable {
     /// Checks that the leaf is valid at `now`: not expired, and not valid only later
     /// (a notBefore up to five minutes ahead is accepted as clock skew).
     ///
-    /// - Throws: ``CertificateError`` of kind ``CertificateError/Kind/expired`` or ``CertificateError/Kind/notYetValid``.
-    public func validate(at now: Date = Date()) throws(CertificateError) {
+    /// - Throws: ``TLSCertificateError`` of kind ``TLSCertificateError/Kind/expired`` or ``TLSCertificateError/Kind/notYetValid``.
+    public func validate(at now: Date = Date()) throws(TLSCertificateError) {
         try validate(at: now, source: "the certificate with serial \(serialNumberHex)")
     }
 
-    func validate(at now: Date, source: String) throws(CertificateError) {
+    func validate(at now: Date, source: String) throws(TLSCertificateError) {
         guard now < notAfter else {
             throw .expired(source, notAfter: notAfter, now: now)
         }

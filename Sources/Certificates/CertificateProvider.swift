@@ -60,9 +60,9 @@ public final class CertificateProvider: Sendable {
     /// - Parameters:
     ///   - pair: the new pair (its key already matches its leaf, or it could not exist).
     ///   - now: the time the leaf must be valid at.
-    /// - Throws: ``CertificateError`` of kind ``CertificateError/Kind/expired`` or
-    ///   ``CertificateError/Kind/notYetValid``; the current pair then keeps serving.
-    public func install(_ pair: CertificatePair, now: Date = Date()) throws(CertificateError) {
+    /// - Throws: ``TLSCertificateError`` of kind ``TLSCertificateError/Kind/expired`` or
+    ///   ``TLSCertificateError/Kind/notYetValid``; the current pair then keeps serving.
+    public func install(_ pair: CertificatePair, now: Date = Date()) throws(TLSCertificateError) {
         try pair.validate(at: now)
         let next = Installed(pair)
         let previous = installed.withLock { installed in

@@ -80,8 +80,8 @@ public struct LocalCertificateAuthority: Sendable {
     /// - Parameters:
     ///   - names: DNS names and IP addresses, e.g. ``defaultNames()``.
     ///   - now: the current time (tests pass a later one to see renewal).
-    /// - Throws: ``CertificateError`` for a bad name or a file that cannot be written.
-    public func ensureLeaf(names: [String], now: Date = Date()) async throws(CertificateError) -> CertificatePair {
+    /// - Throws: ``TLSCertificateError`` for a bad name or a file that cannot be written.
+    public func ensureLeaf(names: [String], now: Date = Date()) async throws(TLSCertificateError) -> CertificatePair {
         let wanted = try SubjectNames(names)
         try await CertificateFiles.makeFolder(folder, mode: 0o700)
         let authority = try await ensureAuthority(now: now)
@@ -99,7 +99,7 @@ public struct LocalCertificateAuthority: Sendable {
     }
 
     /// The CA on disk, or a new one when it is missing, unusable or close to expiry.
-    private func ensureAuthority(now: Date) async throws(CertificateError) -> CertificatePair {
+    private func ensureAuthority(now: Date) async throws(TLSCertificateError) -> CertificatePair {
         let reason: String
         switch await loadPair(certificatePath: caCertificatePath, keyPath: caKeyPath) {
         case .success(let authority):
@@ -131,7 +131,7 @@ public struct LocalCertificateAuthority: Sendable {
         return true
     }
 
-    private func createAuthority(now: Date, reason: String) async throws(CertificateError) -> CertificatePair {
+    private func createAuthority(now: Date, reason: String) async throws(TLSCertificateError) -> CertificatePair {
         let key = CertificateIssuer.makeKey()
         let name = try CertificateIssuer.name(commonName: Self.authorityCommonName)
         let certificate = try CertificateIssuer.sign(
@@ -162,7 +162,7 @@ public struct LocalCertificateAuthority: Sendable {
         authority: CertificatePair,
         now: Date,
         reason: String
-    ) async throws(CertificateError) -> CertificatePair {
+    ) async throws(TLSCertificateError) -> CertificatePair {
         let key = CertificateIssuer.makeKey()
         let notAfter = min(now.addingTimeInterval(Self.leafLifetime), authority.notAfter)
         let certificate = try CertificateIssuer.sign(
@@ -196,8 +196,8 @@ public struct LocalCertificateAuthority: Sendable {
         return leaf
     }
 
-    private func loadPair(certificatePath: String, keyPath: String) async -> Result<CertificatePair, CertificateError> {
-        do throws(CertificateError) {
+    private func loadPair(certificatePath: String, keyPath: String) async -> Result<CertificatePair, TLSCertificateError> {
+        do throws(TLSCertificateError) {
             return .success(
                 try CertificatePair.unvalidated(
                     certificate: await CertificateFiles.read(certificatePath),

@@ -67,7 +67,7 @@ public struct LocalCertificateRenewer: Service {
     ///
     /// - Returns: whether a new leaf was installed.
     @discardableResult
-    public func renewIfDue(now: Date = Date()) async throws(CertificateError) -> Bool {
+    public func renewIfDue(now: Date = Date()) async throws(TLSCertificateError) -> Bool {
         let leaf = try await authority.ensureLeaf(names: names, now: now)
         guard leaf.serialNumberHex != provider.current.serialNumberHex else {
             return false

@@ -29,7 +29,7 @@ struct PEMPairParser {
         keyPEM: String,
         certificateSource: String,
         keySource: String
-    ) throws(CertificateError) {
+    ) throws(TLSCertificateError) {
         let certificateBlocks = try Self.blocks(certificatePEM, source: certificateSource)
             .filter { $0.discriminator == "CERTIFICATE" }
         guard !certificateBlocks.isEmpty else {
@@ -83,7 +83,7 @@ struct PEMPairParser {
         self.nioKey = nioKey
     }
 
-    private static func blocks(_ text: String, source: String) throws(CertificateError) -> [PEMDocument] {
+    private static func blocks(_ text: String, source: String) throws(TLSCertificateError) -> [PEMDocument] {
         do {
             return try PEMDocument.parseMultiple(pemString: text)
         } catch {

@@ -16,9 +16,9 @@ public enum SelfSignedCertificate {
     ///     becomes the subject's common name.
     ///   - validity: how long it stays valid after `now`, in seconds.
     ///   - now: the issue time.
-    /// - Throws: ``CertificateError`` of kind ``CertificateError/Kind/invalidName`` for an empty list
+    /// - Throws: ``TLSCertificateError`` of kind ``TLSCertificateError/Kind/invalidName`` for an empty list
     ///   or a name that is neither a DNS name nor an IP address.
-    public static func make(names: [String], validity: TimeInterval, now: Date = Date()) throws(CertificateError) -> CertificatePair {
+    public static func make(names: [String], validity: TimeInterval, now: Date = Date()) throws(TLSCertificateError) -> CertificatePair {
         let subjectNames = try SubjectNames(names)
         guard validity > 0 else {
             throw .issuanceFailed("a self-signed certificate", reason: "the validity must be positive, not \(validity) s")

@@ -13,8 +13,8 @@ struct SubjectNames: Equatable, Sendable {
 
     /// Sorts `names` into DNS names and IP addresses.
     ///
-    /// - Throws: ``CertificateError/Kind/invalidName`` for an empty list or a name that is neither.
-    init(_ names: [String]) throws(CertificateError) {
+    /// - Throws: ``TLSCertificateError/Kind/invalidName`` for an empty list or a name that is neither.
+    init(_ names: [String]) throws(TLSCertificateError) {
         var dnsNames: [String] = []
         var ipAddresses: [String] = []
         for raw in names {

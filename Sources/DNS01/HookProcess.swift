@@ -1,5 +1,6 @@
 import ChildProcess
 import DNS
+import FileIO
 import Foundation
 import NIOPosix
 
@@ -39,19 +40,17 @@ enum HookProcess {
     ) async throws -> Outcome {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("wharf-hook-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(
-            at: folder,
-            withIntermediateDirectories: false,
-            attributes: [.posixPermissions: 0o700]
-        )
-        defer { try? FileManager.default.removeItem(at: folder) }
         let stdoutPath = folder.appendingPathComponent("stdout").path
         let stderrPath = folder.appendingPathComponent("stderr").path
-
-        let output = try openForWriting(stdoutPath)
-        defer { close(output) }
-        let errors = try openForWriting(stderrPath)
-        defer { close(errors) }
+        let (output, errors) = try await BlockingIO.run {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            return (try openForWriting(stdoutPath), try openForWriting(stderrPath))
+        }
+        defer {
+            close(output)
+            close(errors)
+            try? FileManager.default.removeItem(at: folder)
+        }
         let fullEnvironment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let child: SpawnedProcess
         do {
@@ -66,7 +65,7 @@ enum HookProcess {
         }
         let (ended, timedOut) = await child.waitForExit(killingAfter: timeout, group: true)
 
-        let tails = try await NIOThreadPool.singleton.runIfActive {
+        let tails = await BlockingIO.run {
             (tail(of: stdoutPath), tail(of: stderrPath))
         }
         if timedOut {

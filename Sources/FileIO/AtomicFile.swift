@@ -16,6 +16,16 @@ public enum AtomicFile {
         }
     }
 
+    /// Renames `temporary` (a file already written and flushed, e.g. a streamed download) over
+    /// `path`, then flushes `path`'s folder so that the new name survives a crash.
+    /// - Throws: ``FileIOError`` naming `path`; `temporary` is left for the caller to remove.
+    public static func moveIntoPlace(_ temporary: String, to path: String) async throws(FileIOError) {
+        try await BlockingIO.run { () throws(FileIOError) in
+            guard rename(temporary, path) == 0 else { throw .lastError(path: path, step: "rename") }
+            SystemIO.synchronizeFolder(SystemIO.folder(of: path))
+        }
+    }
+
     private static func writeNow(_ bytes: [UInt8], to path: String, mode: mode_t) throws(FileIOError) {
         let folder = SystemIO.folder(of: path)
         var template = Array("\(folder)/.\(SystemIO.name(of: path)).tmp-XXXXXX".utf8CString)

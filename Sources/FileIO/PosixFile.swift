@@ -42,6 +42,14 @@ public final class PosixFile: Sendable {
         }
     }
 
+    /// A second handle on the same open file, owned by the caller (for a `FileRegion` that
+    /// the kernel sends with `sendfile`; whoever sends it closes it).
+    public func duplicateHandle() throws(FileIOError) -> NIOFileHandle {
+        let duplicate = dup(descriptor)
+        guard duplicate >= 0 else { throw .lastError(path: path, step: "dup") }
+        return NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: duplicate)
+    }
+
     /// The file's current size.
     public func size() async throws(FileIOError) -> Int64 {
         try await BlockingIO.run { [descriptor, path] () throws(FileIOError) -> Int64 in

@@ -24,12 +24,12 @@ struct CertificateFilesTests {
         let folder = try TemporaryFolder(prefix: "wharf-pem-file")
         defer { folder.remove() }
         let missing = folder.file("absent/x.pem")
-        let writeError = try await #require(throws: CertificateError.self) {
+        let writeError = try await #require(throws: TLSCertificateError.self) {
             try await CertificateFiles.write("x", to: missing, mode: 0o600)
         }
         #expect(writeError.kind == .writeFailed)
         #expect(writeError.description.contains(folder.file("absent")))
-        let readError = try await #require(throws: CertificateError.self) { try await CertificateFiles.read(missing) }
+        let readError = try await #require(throws: TLSCertificateError.self) { try await CertificateFiles.read(missing) }
         #expect(readError.kind == .unreadableFile)
         #expect(readError.description == "cannot read \(missing): the file does not exist")
     }

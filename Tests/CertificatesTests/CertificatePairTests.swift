@@ -70,7 +70,7 @@ struct CertificatePairTests {
         defer { folder.remove() }
         let first = try await OpenSSL.selfSigned(in: folder, name: "first")
         let second = try await OpenSSL.selfSigned(in: folder, name: "second")
-        let error = try await #require(throws: CertificateError.self) {
+        let error = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: first.certificate, keyPath: second.key)
         }
         #expect(error.kind == .keyMismatch)
@@ -80,7 +80,7 @@ struct CertificatePairTests {
 
         // RSA key against an EC certificate: a different algorithm is a mismatch too.
         let rsa = try await OpenSSL.selfSigned(in: folder, name: "rsa", keyAlgorithm: "rsa")
-        let crossed = try await #require(throws: CertificateError.self) {
+        let crossed = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: first.certificate, keyPath: rsa.key)
         }
         #expect(crossed.kind == .keyMismatch)
@@ -94,36 +94,36 @@ struct CertificatePairTests {
         let certificateText = try String(contentsOfFile: good.certificate, encoding: .utf8)
         let keyText = try String(contentsOfFile: good.key, encoding: .utf8)
 
-        let garbage = try #require(throws: CertificateError.self) {
+        let garbage = try #require(throws: TLSCertificateError.self) {
             try CertificatePair.fromPEM(certificate: "this is not a certificate", key: keyText)
         }
         #expect(garbage.kind == .invalidCertificate)
         #expect(garbage.description.contains("no certificate"))
 
-        let empty = try #require(throws: CertificateError.self) {
+        let empty = try #require(throws: TLSCertificateError.self) {
             try CertificatePair.fromPEM(certificate: "", key: keyText)
         }
         #expect(empty.kind == .invalidCertificate)
 
         let truncated = String(certificateText.prefix(200))
-        let truncatedError = try #require(throws: CertificateError.self) {
+        let truncatedError = try #require(throws: TLSCertificateError.self) {
             try CertificatePair.fromPEM(certificate: truncated, key: keyText)
         }
         #expect(truncatedError.kind == .invalidCertificate)
         #expect(truncatedError.description.contains("not valid PEM"))
 
         let corrupted = certificateText.replacingOccurrences(of: "\n", with: "\nAAAA", range: certificateText.range(of: "-----\n"))
-        #expect(throws: CertificateError.self) {
+        #expect(throws: TLSCertificateError.self) {
             try CertificatePair.fromPEM(certificate: corrupted, key: keyText)
         }
 
-        let noKey = try #require(throws: CertificateError.self) {
+        let noKey = try #require(throws: TLSCertificateError.self) {
             try CertificatePair.fromPEM(certificate: certificateText, key: certificateText)
         }
         #expect(noKey.kind == .invalidPrivateKey)
         #expect(noKey.description.contains("no private key"))
 
-        let missing = try await #require(throws: CertificateError.self) {
+        let missing = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: folder.file("absent.pem"), keyPath: good.key)
         }
         #expect(missing.kind == .unreadableFile)
@@ -137,7 +137,7 @@ struct CertificatePairTests {
         let good = try await OpenSSL.selfSigned(in: folder, name: "good")
         let encrypted = folder.file("encrypted.key")
         try await OpenSSL.run(["pkcs8", "-topk8", "-in", good.key, "-out", encrypted, "-passout", "pass:secret"])
-        let error = try await #require(throws: CertificateError.self) {
+        let error = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: good.certificate, keyPath: encrypted)
         }
         #expect(error.kind == .invalidPrivateKey)
@@ -151,7 +151,7 @@ struct CertificatePairTests {
         let expired = try await OpenSSL.selfSignedWithDates(
             in: folder, name: "expired", start: "20200101000000Z", end: "20200102000000Z"
         )
-        let expiredError = try await #require(throws: CertificateError.self) {
+        let expiredError = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key)
         }
         #expect(expiredError.kind == .expired)
@@ -161,7 +161,7 @@ struct CertificatePairTests {
         let future = try await OpenSSL.selfSignedWithDates(
             in: folder, name: "future", start: "20990101000000Z", end: "20990102000000Z"
         )
-        let futureError = try await #require(throws: CertificateError.self) {
+        let futureError = try await #require(throws: TLSCertificateError.self) {
             try await CertificatePair.load(certificatePath: future.certificate, keyPath: future.key)
         }
         #expect(futureError.kind == .notYetValid)

@@ -165,7 +165,7 @@ struct CertificateProviderTests {
         let expiredPair = try await CertificatePair.load(certificatePath: expired.certificate, keyPath: expired.key, now: inside)
         let currentPair = try await CertificatePair.load(certificatePath: current.certificate, keyPath: current.key)
         let provider = CertificateProvider(initial: currentPair)
-        let error = try #require(throws: CertificateError.self) {
+        let error = try #require(throws: TLSCertificateError.self) {
             try provider.install(expiredPair)
         }
         #expect(error.kind == .expired)

@@ -89,7 +89,7 @@ struct CertificateStateFolderTests {
         let store = CertificateStateFolder(folder: temporary.path)
         try FileManager.default.createDirectory(atPath: store.certificateFolder("x"), withIntermediateDirectories: true)
         try "{not json".write(toFile: store.metadataPath("x"), atomically: false, encoding: .utf8)
-        let error = try await #require(throws: CertificateError.self) { try await store.loadMetadata(name: "x") }
+        let error = try await #require(throws: TLSCertificateError.self) { try await store.loadMetadata(name: "x") }
         #expect(error.description.contains(store.metadataPath("x")))
         #expect(error.description.contains("remove it to order the certificate again"))
     }
@@ -97,7 +97,7 @@ struct CertificateStateFolderTests {
     @Test("certificate names that would escape the folder are refused", arguments: ["../x", ".hidden", "a/b", ""])
     func badNames(name: String) async throws {
         let store = CertificateStateFolder(folder: "/tmp/never-written")
-        let error = try await #require(throws: CertificateError.self) { try await store.loadCertificate(name: name) }
+        let error = try await #require(throws: TLSCertificateError.self) { try await store.loadCertificate(name: name) }
         #expect(error.kind == .invalidName)
     }
 

@@ -138,9 +138,9 @@ struct LocalCertificateAuthorityTests {
         let root = try TemporaryFolder(prefix: "wharf-local-ca")
         defer { root.remove() }
         let authority = LocalCertificateAuthority(folder: root.file("local"))
-        let empty = try await #require(throws: CertificateError.self) { try await authority.ensureLeaf(names: []) }
+        let empty = try await #require(throws: TLSCertificateError.self) { try await authority.ensureLeaf(names: []) }
         #expect(empty.kind == .invalidName)
-        let bad = try await #require(throws: CertificateError.self) { try await authority.ensureLeaf(names: ["not a host"]) }
+        let bad = try await #require(throws: TLSCertificateError.self) { try await authority.ensureLeaf(names: ["not a host"]) }
         #expect(bad.kind == .invalidName)
         #expect(bad.description.contains("not a host"))
         #expect(!FileManager.default.fileExists(atPath: authority.folder))

@@ -32,8 +32,8 @@ struct SelfSignedCertificateTests {
 
     @Test("no names, a bad name or a non-positive validity are refused")
     func refusesBadInput() {
-        #expect(throws: CertificateError.self) { try SelfSignedCertificate.make(names: [], validity: 60) }
-        #expect(throws: CertificateError.self) { try SelfSignedCertificate.make(names: ["a b"], validity: 60) }
-        #expect(throws: CertificateError.self) { try SelfSignedCertificate.make(names: ["localhost"], validity: 0) }
+        #expect(throws: TLSCertificateError.self) { try SelfSignedCertificate.make(names: [], validity: 60) }
+        #expect(throws: TLSCertificateError.self) { try SelfSignedCertificate.make(names: ["a b"], validity: 60) }
+        #expect(throws: TLSCertificateError.self) { try SelfSignedCertificate.make(names: ["localhost"], validity: 0) }
     }
 }

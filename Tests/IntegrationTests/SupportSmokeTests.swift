@@ -41,11 +41,11 @@ struct SupportSmokeTests {
 
         let sleeper = try PeerProcess("/bin/sleep", ["60"], in: folder, name: "sleeper")
         #expect(sleeper.isRunning)
-        let started = ContinuousClock.now
         await sleeper.stop()
         #expect(!sleeper.isRunning)
-        // Under 5 s tells SIGTERM from the SIGKILL that follows it; a loaded run took 3.0 s.
-        #expect(ContinuousClock.now - started < .seconds(4.5), "SIGTERM should end it, not the SIGKILL after 5 s")
+        // The signal that ended it, not the time taken, tells SIGTERM from the SIGKILL after 5 s
+        // (a timing bound failed at 8 s on a loaded machine).
+        #expect(sleeper.exitStatus == SIGTERM, "SIGTERM should end it, not the SIGKILL that follows")
 
         var abandoned: PeerProcess? = try PeerProcess("/bin/sleep", ["60"], in: folder, name: "abandoned")
         let abandonedID = try #require(abandoned?.processIdentifier)

@@ -47,7 +47,7 @@ extension CertificateStateFolder {
         do {
             return try decoder.decode(CertificateMetadata.self, from: Data(bytes))
         } catch {
-            throw CertificateError.unreadableFile(path, reason: "it is not certificate metadata (\(error)); remove it to order the certificate again")
+            throw TLSCertificateError.unreadableFile(path, reason: "it is not certificate metadata (\(error)); remove it to order the certificate again")
         }
     }
 
@@ -63,7 +63,7 @@ extension CertificateStateFolder {
     }
 
     /// The state folder, `certificates/` and `certificates/<name>/`, each made or narrowed to 0700.
-    private func makeCertificateFolder(_ name: String) async throws(CertificateError) {
+    private func makeCertificateFolder(_ name: String) async throws(TLSCertificateError) {
         for path in [folder, "\(folder)/certificates", certificateFolder(name)] {
             try await CertificateFiles.makeFolder(path, mode: 0o700, narrowingExisting: true)
         }

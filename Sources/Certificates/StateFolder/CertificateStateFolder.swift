@@ -61,7 +61,7 @@ public struct CertificateStateFolder: CertificateStateStore {
         do {
             return try JSONDecoder().decode(StoredAccount.self, from: Data(bytes))
         } catch {
-            throw CertificateError.unreadableFile(accountPath, reason: "it is not an account record (\(error)); remove it to look the account up again")
+            throw TLSCertificateError.unreadableFile(accountPath, reason: "it is not an account record (\(error)); remove it to look the account up again")
         }
     }
 
@@ -99,7 +99,7 @@ public struct CertificateStateFolder: CertificateStateStore {
     }
 
     /// Pretty, sorted JSON with ISO 8601 dates and a final line break.
-    static func encode(_ value: some Encodable, path: String) throws(CertificateError) -> [UInt8] {
+    static func encode(_ value: some Encodable, path: String) throws(TLSCertificateError) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601

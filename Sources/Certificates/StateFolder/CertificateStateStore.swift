@@ -37,7 +37,7 @@ extension CertificateStateStore {
     }
 
     /// Refuses names that would leave the certificates' folder (or prefix), or hide a file.
-    static func validate(name: String) throws(CertificateError) {
+    static func validate(name: String) throws(TLSCertificateError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
         guard !name.isEmpty, name.count <= 200, !name.hasPrefix("."), name.allSatisfy(allowed.contains) else {
             throw .invalidStateName(name, reason: "cannot be a folder name; use letters, digits, '.', '_' and '-', not starting with '.'")

@@ -1,5 +1,5 @@
+import FileIO
 import NIOCore
-import NIOPosix
 
 /// A blob file opened for reading. The descriptor stays valid when the file is renamed or
 /// removed meanwhile.

@@ -1,3 +1,4 @@
+import FileIO
 import NIOCore
 import NIOFileSystem
 import Registry
@@ -39,7 +40,7 @@ final class FileBlobUpload: BlobUpload {
         }
         do {
             try await file.synchronize()
-            try await store.commitRename(temporaryPath, to: store.layout.blob(expected))
+            try await AtomicFile.moveIntoPlace(temporaryPath.string, to: store.layout.blob(expected).string)
         } catch {
             await abandon()
             throw error

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import NIOFileSystem
 import Registry
@@ -10,7 +11,7 @@ extension FilesystemStore {
 
     public func listObjects() async throws -> [StoredObject] {
         let layout = layout
-        return try await BlockingIO.run {
+        return await BlockingIO.run {
             var objects: [StoredObject] = []
             for kind in StoredObject.Key.Kind.allCases {
                 for algorithm in Digest.Algorithm.allCases {

@@ -1,4 +1,6 @@
+import FileIO
 import Foundation
+import NIOCore
 import NIOFileSystem
 import Registry
 
@@ -68,17 +70,17 @@ extension FilesystemStore {
         }
     }
 
-    /// Writes `bytes` to a temp file, syncs it, renames it over `destination` and syncs the folder.
+    /// Writes `bytes` to a file in `tmp/` (emptied at start, so a crash leaves nothing
+    /// elsewhere), flushes it and moves it over `destination`.
     func writeAtomically(_ bytes: [UInt8], to destination: FilePath) async throws {
-        let temporary = temporaryPath()
+        let temporary = temporaryPath().string
         do {
-            try await fileSystem.withFileHandle(forWritingAt: temporary, options: .newFile(replaceExisting: false)) { handle in
-                _ = try await handle.write(contentsOf: bytes, toAbsoluteOffset: 0)
-                try await handle.synchronize()
-            }
-            try await commitRename(temporary, to: destination)
+            let file = try await PosixFile.create(temporary)
+            try await file.write(ByteBuffer(bytes: bytes), at: 0)
+            try await file.synchronize()
+            try await AtomicFile.moveIntoPlace(temporary, to: destination.string)
         } catch {
-            _ = try? await fileSystem.removeItem(at: temporary, strategy: .platformDefault, recursively: false)
+            try? await PosixFile.remove(temporary)
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import NIOFileSystem
 import Registry
@@ -37,7 +38,7 @@ public struct FilesystemStore: ContentStore {
 
     public func readinessProblem() async -> String? {
         let folder = layout.temporaryFolder.string
-        let writable = (try? await BlockingIO.run { access(folder, W_OK) == 0 }) ?? false
+        let writable = await BlockingIO.run { access(folder, W_OK) == 0 }
         return writable ? nil : "the store \(location) is not writable"
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import NIOPosix
+import FileIO
 import Synchronization
 
 /// Records when stored objects were last used, as their modification time, at most once
@@ -24,7 +24,7 @@ final class UsageRecorder: Sendable {
             return true
         }
         guard due else { return }
-        _ = try? await NIOThreadPool.singleton.runIfActive {
+        await BlockingIO.run {
             // Only refresh files whose time is older than the granularity: a restart does not rewrite everything.
             var info = stat()
             guard stat(path, &info) == 0, now - TimeInterval(info.st_mtim.tv_sec) >= self.granularity else { return }

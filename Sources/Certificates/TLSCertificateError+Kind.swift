@@ -1,5 +1,5 @@
-extension CertificateError {
-    /// The class of a ``CertificateError``; compare with `==` (`error.kind == .keyMismatch`).
+extension TLSCertificateError {
+    /// The class of a ``TLSCertificateError``; compare with `==` (`error.kind == .keyMismatch`).
     ///
     /// A struct rather than an enum so that adding a kind breaks no `switch`.
     public struct Kind: Hashable, Sendable, CustomStringConvertible {

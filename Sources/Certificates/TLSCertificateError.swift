@@ -12,7 +12,7 @@ import Foundation
 ///     ...
 /// }
 /// ```
-public struct CertificateError: Error, CustomStringConvertible, Sendable {
+public struct TLSCertificateError: Error, CustomStringConvertible, Sendable {
     private enum Code: Sendable {
         case unreadableFile(path: String, reason: String)
         case writeFailed(path: String, reason: String)
