@@ -171,8 +171,9 @@ public final class SpawnedProcess: Sendable {
         let reaped = waitpid(pid, &status, 0)
         return exit.withLock { known in
             if let known { return known }
-            known = reaped == pid ? Self.decode(status) : .signalled(SIGKILL)
-            return known!
+            let ended = reaped == pid ? Self.decode(status) : Exit.signalled(SIGKILL)
+            known = ended
+            return ended
         }
     }
 

@@ -59,12 +59,9 @@ struct AuthoritativeServers: Sendable {
         return (found, authoritative)
     }
 
-    /// This machine's resolver (getaddrinfo on NIO's thread pool, so no event loop waits for it).
+    /// This machine's resolver (getaddrinfo on threads of its own, so nothing else waits for it).
     private static func systemLookUp(_ name: DNSName) async -> [DNSAddress] {
-        let host = name.description
-        let resolved = try? await NIOThreadPool.singleton.runIfActive {
-            try SocketAddress.makeAddressResolvingHost(host, port: 53)
-        }
+        let resolved = try? await NameResolution.resolve(name.description, port: 53)
         guard let ip = resolved?.ipAddress, let address = try? DNSAddress(parsing: ip) else { return [] }
         return [address]
     }

@@ -61,7 +61,7 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
-    /// The socket address; a host name is resolved on NIO's thread pool, never on an event loop.
+    /// The socket address; a host name is resolved on threads of its own, never on an event loop.
     func socketAddress() async throws -> SocketAddress {
         if let literal = try? SocketAddress(ipAddress: host, port: port) {
             return literal
@@ -69,9 +69,7 @@ public struct DNSServerAddress: Sendable, Hashable, CustomStringConvertible {
         let host = self.host
         let port = self.port
         do {
-            return try await NIOThreadPool.singleton.runIfActive {
-                try SocketAddress.makeAddressResolvingHost(host, port: port)
-            }
+            return try await NameResolution.resolve(host, port: port)
         } catch {
             throw DNSError.unreachable(description, "the host name \(host) does not resolve (\(error))")
         }

@@ -24,7 +24,7 @@ public struct JSONLogHandler: LogHandler {
         fields["level"] = event.level.rawValue
         fields["msg"] = "\(event.message)"
         fields["logger"] = label
-        let line = "{" + fields.keys.sorted().map { "\"\(escape($0))\":\"\(escape(fields[$0]!))\"" }.joined(separator: ",") + "}\n"
+        let line = "{" + fields.sorted { $0.key < $1.key }.map { "\"\(escape($0.key))\":\"\(escape($0.value))\"" }.joined(separator: ",") + "}\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 
