@@ -26,7 +26,7 @@ extension HtpasswdAuthenticator {
             break
         }
         guard let key, let credentials = BasicCredentials(authorization: authorization) else {
-            let reached = state.withLock { $0.limiter.recordFailure([address], now: clock.now) }
+            let reached = state.withLock { $0.limiter.recordFailure([address], now: self.now()) }
             logger.info("authentication failed: not a usable Basic header", metadata: ["client": "\(clientAddress)"])
             logLimitReached(reached)
             return .denied
@@ -57,7 +57,7 @@ extension HtpasswdAuthenticator {
     /// Under the lock: refused while the address is over its limit; admitted when the header
     /// verified recently and its user is not over the limit; otherwise `.verify` (go the long way).
     private func returningClient(key: CredentialKey?, address: FailureLimiter.Key) -> Step {
-        let now = clock.now
+        let now = self.now()
         return state.withLock { state in
             if let wait = state.limiter.retryAfter(for: address, now: now) {
                 return .decided(.rateLimited(retryAfter: wait))
@@ -72,7 +72,7 @@ extension HtpasswdAuthenticator {
 
     /// Under the lock: the limiter, then the cache, then joining or starting a verification.
     private func nextStep(key: CredentialKey, keys: [FailureLimiter.Key], user: String) -> Step {
-        let now = clock.now
+        let now = self.now()
         return state.withLock { state in
             if let wait = state.limiter.retryAfter(for: keys, now: now) {
                 return .decided(.rateLimited(retryAfter: wait))
@@ -121,12 +121,12 @@ extension HtpasswdAuthenticator {
         } catch {
             // Cancelled before a thread took it (or the pool is gone): no verdict, no failure counted.
             finishFlight(key, outcome: .retry) { state in
-                _ = state.limiter.release(keys, failed: false, now: clock.now)
+                _ = state.limiter.release(keys, failed: false, now: self.now())
                 return nil
             }
             return .denied
         }
-        let now = clock.now
+        let now = self.now()
         var reached: [FailureLimiter.Key] = []
         finishFlight(key, outcome: nil) { state in
             reached = state.limiter.release(keys, failed: !matched, now: now)

@@ -33,7 +33,8 @@ public final class HtpasswdAuthenticator: Sendable {
     let logger: Logger
     /// Made at start and never stored: the cache's keys are worthless to anyone who reads memory dumps later.
     let keyer = CredentialKeyer()
-    let clock = ContinuousClock()
+    /// The limiter's and the caches' time; tests move it by hand.
+    let now: @Sendable () -> ContinuousClock.Instant
 
     /// Loads `path` at once, so that start-up fails on a missing or refused file.
     ///
@@ -43,11 +44,21 @@ public final class HtpasswdAuthenticator: Sendable {
     ///   - settings: cache, concurrency, limiter and polling tunables.
     ///   - logger: where reloads, failed attempts and rate limiting are logged (never secrets).
     /// - Throws: ``HtpasswdError`` naming the file, line and user.
-    public init(
+    public convenience init(
         path: String,
         realm: String,
         settings: HtpasswdSettings = .init(),
         logger: Logger
+    ) throws(HtpasswdError) {
+        try self.init(path: path, realm: realm, settings: settings, logger: logger, now: { ContinuousClock.now })
+    }
+
+    init(
+        path: String,
+        realm: String,
+        settings: HtpasswdSettings,
+        logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant
     ) throws(HtpasswdError) {
         let fingerprint = FileFingerprint.of(path)
         let file = try HtpasswdFile.load(path: path)
@@ -55,6 +66,7 @@ public final class HtpasswdAuthenticator: Sendable {
         self.realm = realm
         self.settings = settings
         self.logger = logger
+        self.now = now
         state = Mutex(
             AuthenticatorState(
                 file: file,
