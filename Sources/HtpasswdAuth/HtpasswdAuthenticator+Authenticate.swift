@@ -62,7 +62,7 @@ extension HtpasswdAuthenticator {
             if let wait = state.limiter.retryAfter(for: address, now: now) {
                 return .decided(.rateLimited(retryAfter: wait))
             }
-            guard let key, let user = state.cache.user(for: key, now: now) else { return .verify(hash: nil, generation: 0) }
+            guard let key, let user = state.cache.value(for: key, now: now) else { return .verify(hash: nil, generation: 0) }
             if let wait = state.limiter.retryAfter(for: .user(user), now: now) {
                 return .decided(.rateLimited(retryAfter: wait))
             }
@@ -77,7 +77,7 @@ extension HtpasswdAuthenticator {
             if let wait = state.limiter.retryAfter(for: keys, now: now) {
                 return .decided(.rateLimited(retryAfter: wait))
             }
-            if let cachedUser = state.cache.user(for: key, now: now), cachedUser == user {
+            if let cachedUser = state.cache.value(for: key, now: now), cachedUser == user {
                 return .decided(.allowed(user: user))
             }
             if state.flights[key] != nil { return .wait }
@@ -131,7 +131,7 @@ extension HtpasswdAuthenticator {
         finishFlight(key, outcome: nil) { state in
             reached = state.limiter.release(keys, failed: !matched, now: now)
             guard state.generation == generation else { return .retry }
-            if matched { state.cache.insert(key, user: credentials.user, now: now) }
+            if matched { state.cache.insert(key, credentials.user, now: now) }
             return .verified(matched)
         }
         if matched {
