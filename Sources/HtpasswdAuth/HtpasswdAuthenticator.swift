@@ -9,10 +9,13 @@ import Synchronization
 ///   ``HtpasswdSettings/maxConcurrentHashes`` at once; further attempts wait their turn.
 /// - A verified credential is remembered for ``HtpasswdSettings/cacheTTL``, keyed by SHA-256 of
 ///   the `Authorization` header behind a secret prefix made at start; a returning client costs
-///   one hash and one lock. The cache is forgotten on reload.
-/// - Failures are counted per client address and per user; past ``HtpasswdSettings/failureLimit``
-///   in ``HtpasswdSettings/failureWindow`` the answer is ``AuthenticationDecision/rateLimited(retryAfter:)``
-///   without checking the password. An unknown user takes as long as a wrong password.
+///   one decode, one hash and one lock. The cache is forgotten on reload.
+/// - Failures are counted per user from one address, per user and per address (in distinct users);
+///   past ``HtpasswdSettings/failureLimit`` or ``HtpasswdSettings/sprayLimit`` in
+///   ``HtpasswdSettings/failureWindow`` the answer is ``AuthenticationDecision/rateLimited(retryAfter:)``
+///   without checking the password. One user's failures never refuse another user, and a client
+///   that signed in from its address recently is refused only for its own failures there.
+///   An unknown user takes as long as a wrong password.
 /// - Passwords, hashes and the `Authorization` header never reach the logger.
 ///
 /// ```swift
@@ -67,14 +70,7 @@ public final class HtpasswdAuthenticator: Sendable {
         self.settings = settings
         self.logger = logger
         self.now = now
-        state = Mutex(
-            AuthenticatorState(
-                file: file,
-                attemptedFingerprint: fingerprint,
-                cache: CredentialCache(ttl: settings.cacheTTL),
-                limiter: FailureLimiter(limit: settings.failureLimit, window: settings.failureWindow)
-            )
-        )
+        state = Mutex(AuthenticatorState(file: file, attemptedFingerprint: fingerprint, settings: settings))
         hashing = HashingPool(threads: settings.maxConcurrentHashes)
         logger.info("loaded \(file.users.count) htpasswd users", metadata: ["file": "\(path)"])
     }
@@ -109,10 +105,8 @@ public final class HtpasswdAuthenticator: Sendable {
         do {
             let file = try HtpasswdFile.load(path: path)
             state.withLock { state in
-                state.file = file
-                state.generation &+= 1
+                state.replaceFile(with: file)
                 state.attemptedFingerprint = fingerprint
-                state.cache.removeAll()
             }
             logger.info("reloaded \(file.users.count) htpasswd users", metadata: ["file": "\(path)"])
             return true

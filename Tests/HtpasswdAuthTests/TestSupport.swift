@@ -82,6 +82,14 @@ extension HtpasswdAuthenticator {
     }
 }
 
+extension AuthenticationDecision {
+    /// Whether this is `.rateLimited` with a wait of 1 to `atMost` seconds.
+    func isRateLimited(atMost: Int = 3600) -> Bool {
+        if case .rateLimited(let wait) = self { return (1...atMost).contains(wait) }
+        return false
+    }
+}
+
 extension HtpasswdFixture {
     /// A fixture with these users, each hashed with bcrypt cost 4 (fast: these tests are about counting).
     static func with(_ users: [(String, String)]) throws -> HtpasswdFixture {
