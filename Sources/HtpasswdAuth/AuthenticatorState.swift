@@ -17,8 +17,28 @@ struct AuthenticatorState: Sendable {
     var attemptedFingerprint: FileFingerprint?
     var cache: CredentialCache
     var limiter: FailureLimiter
+    /// The clients (address and user) that signed in recently, exempt from the limits that others' failures trip.
+    var known: ExpiringTable<FailureLimiter.Client, Void>
     /// Verifications running now, with the requests waiting for the same credentials.
     var flights: [CredentialKey: [CheckedContinuation<FlightOutcome, Never>]] = [:]
+
+    init(file: HtpasswdFile, attemptedFingerprint: FileFingerprint?, settings: HtpasswdSettings) {
+        self.file = file
+        self.attemptedFingerprint = attemptedFingerprint
+        cache = CredentialCache(ttl: settings.cacheTTL)
+        limiter = FailureLimiter(settings.limits)
+        known = ExpiringTable(ttl: settings.knownClientTTL)
+    }
+
+    /// Takes the users of a reloaded file. Cached credentials are forgotten, and so is the
+    /// exemption of users whose password changed or who are gone: it was earned against the old hash.
+    mutating func replaceFile(with newFile: HtpasswdFile) {
+        let old = file
+        file = newFile
+        generation &+= 1
+        cache.removeAll()
+        known.removeAll { client in client.user.map { old.hash(for: $0) != newFile.hash(for: $0) } ?? true }
+    }
 
     /// What an unknown user is checked against when the file has no users: bcrypt of the default cost.
     /// Only the time it takes matters, so a fixed salt is fine.

@@ -4,9 +4,8 @@ import Crypto
 /// `Authorization` header behind a random 64-byte prefix made at start, so neither the
 /// password nor an unkeyed hash of it is kept.
 ///
-/// Keying by the header rather than the decoded user and password lets a returning client be
-/// admitted without decoding anything; two spellings of the same credentials are two entries,
-/// each verified once.
+/// It is keyed by the header as sent, so two spellings of the same credentials are two entries,
+/// each verified once. (The header is decoded anyway, for the limits to know the user first.)
 struct CredentialKey: Hashable, Sendable {
     private let digest: SHA256Digest
 

@@ -1,117 +1,179 @@
-/// Counts failed attempts per client address and per user in a sliding window, and says when the
-/// next attempt must wait.
+/// Counts failed sign-ins in a sliding window and says when the next attempt must wait.
+///
+/// Three limits, so that one client's mistakes stay its own while guessing stays bounded:
+/// - per client, that is (address, user): failures for alice from X refuse only alice from X;
+/// - per user across all addresses: bounds how fast one account can be guessed from many addresses;
+/// - per address in distinct users: bounds password spraying. Counting users rather than failures
+///   means one user's failures alone, capped by the per-client limit, never trip it.
+///
+/// An `exempt` client (one that signed in as that user from that address recently) meets only the
+/// first limit: other clients' failures for its user or from its address do not refuse it.
 ///
 /// Attempts being verified count too (as pending), so a client that sends many guesses at once
-/// cannot queue more hashes than the limit allows before the first failure is even recorded.
+/// cannot queue more hashes than the limits allow before the first failure is even recorded.
 struct FailureLimiter: Sendable {
-    /// What failures are counted against.
-    enum Key: Hashable, Sendable {
-        case address(String)
+    /// Zero disables a limit.
+    struct Limits: Sendable, Equatable {
+        var perClient: Int
+        var perUser: Int
+        var usersPerAddress: Int
+        var window: Duration
+    }
+
+    /// Who tries from where; `user` is nil for a header that could not be decoded.
+    struct Client: Hashable, Sendable {
+        let address: String
+        let user: String?
+    }
+
+    /// A limit that a failure just reached, for the log.
+    enum Reached: Equatable, Sendable {
+        case client(Client)
         case user(String)
+        case address(String)
     }
 
-    private struct Record: Sendable {
-        /// The most recent failures, oldest first; at most `limit` are kept, as older ones cannot matter.
-        var failures: [ContinuousClock.Instant] = []
-        var pending = 0
+    /// An attempt admitted by ``reserve(_:exempt:now:)``; the limits it was counted against are fixed then.
+    struct Reservation: Sendable {
+        let client: Client
+        let exempt: Bool
     }
 
-    /// Failures allowed within ``window``; zero means no limit.
-    let limit: Int
-    let window: Duration
-    private var records: [Key: Record] = [:]
+    enum Admission: Sendable {
+        case admitted(Reservation)
+        case wait(seconds: Int)
+    }
+
+    let limits: Limits
+    private var clients: [Client: FailureWindow] = [:]
+    private var users: [String: FailureWindow] = [:]
+    private var addresses: [String: UserSpread] = [:]
     private var sweepAbove = 1024
 
-    init(limit: Int, window: Duration) {
-        self.limit = limit
-        self.window = window
+    init(_ limits: Limits) {
+        self.limits = limits
     }
 
-    /// The seconds to wait when any of `keys` has `limit` failures in the window, else nil.
-    mutating func retryAfter(for keys: [Key], now: ContinuousClock.Instant) -> Int? {
+    /// The seconds to wait when a limit that applies to `client` is reached, else nil.
+    mutating func retryAfter(for client: Client, exempt: Bool, now: ContinuousClock.Instant) -> Int? {
+        let horizon = now - limits.window
         var wait: Int?
-        for key in keys {
-            if let seconds = retryAfter(for: key, now: now) { wait = max(wait ?? 0, seconds) }
+        func consider(_ seconds: Int?) {
+            if let seconds { wait = max(wait ?? 0, seconds) }
+        }
+        if limits.perClient > 0 {
+            consider(Self.current(&clients, client, horizon: horizon)?.wait(limit: limits.perClient, window: limits.window, now: now))
+        }
+        guard !exempt else { return wait }
+        if limits.perUser > 0, let user = client.user {
+            consider(Self.current(&users, user, horizon: horizon)?.wait(limit: limits.perUser, window: limits.window, now: now))
+        }
+        if limits.usersPerAddress > 0 {
+            let spread = Self.current(&addresses, client.address, horizon: horizon)
+            consider(spread?.wait(limit: limits.usersPerAddress, window: limits.window, now: now))
         }
         return wait
     }
 
-    /// The seconds to wait when `key` has `limit` failures in the window, else nil.
-    mutating func retryAfter(for key: Key, now: ContinuousClock.Instant) -> Int? {
-        guard limit > 0, !records.isEmpty, let failures = expire(key, now: now)?.failures, failures.count >= limit else { return nil }
-        return Self.wholeSeconds(now.duration(to: failures[failures.count - limit] + window))
-    }
-
-    /// Admits one attempt for `keys` (marking it pending) or says how long to wait.
+    /// Admits one attempt (marking it pending) or says how long to wait.
     ///
-    /// Failures and pending attempts together may not exceed the limit; when only pending ones
+    /// Failures and pending attempts together may not exceed a limit; when only pending ones
     /// are in the way the wait is one second.
-    mutating func reserve(_ keys: [Key], now: ContinuousClock.Instant) -> Int? {
-        guard limit > 0 else { return nil }
-        if let wait = retryAfter(for: keys, now: now) { return wait }
-        for key in keys {
-            if let record = records[key], record.failures.count + record.pending >= limit { return 1 }
+    mutating func reserve(_ client: Client, exempt: Bool, now: ContinuousClock.Instant) -> Admission {
+        if let wait = retryAfter(for: client, exempt: exempt, now: now) { return .wait(seconds: wait) }
+        let counted = Reservation(client: client, exempt: exempt)
+        if countsPerClient, clients[client]?.isFull(limit: limits.perClient) == true { return .wait(seconds: 1) }
+        if let user = userCounted(counted), users[user]?.isFull(limit: limits.perUser) == true { return .wait(seconds: 1) }
+        if countsAddress(counted), addresses[client.address]?.isFull(adding: client.user, limit: limits.usersPerAddress) == true {
+            return .wait(seconds: 1)
         }
-        for key in keys { records[key, default: Record()].pending += 1 }
-        return nil
+        if countsPerClient { clients[client, default: FailureWindow()].pending += 1 }
+        if let user = userCounted(counted) { users[user, default: FailureWindow()].pending += 1 }
+        if countsAddress(counted) { addresses[client.address, default: UserSpread()].reserve(client.user) }
+        return .admitted(counted)
     }
 
-    /// Ends an attempt admitted by ``reserve(_:now:)``; returns the keys that a failure just brought to the limit.
-    mutating func release(_ keys: [Key], failed: Bool, now: ContinuousClock.Instant) -> [Key] {
-        guard limit > 0 else { return [] }
-        for key in keys { records[key]?.pending -= 1 }
-        let reached = failed ? recordFailure(keys, now: now) : []
-        for key in keys where records[key].map({ $0.pending == 0 && $0.failures.isEmpty }) == true {
-            records[key] = nil
-        }
+    /// Ends an attempt admitted by ``reserve(_:exempt:now:)``; returns the limits that a failure just reached.
+    mutating func release(_ reservation: Reservation, failed: Bool, now: ContinuousClock.Instant) -> [Reached] {
+        let client = reservation.client
+        if countsPerClient { clients[client]?.pending -= 1 }
+        if let user = userCounted(reservation) { users[user]?.pending -= 1 }
+        if countsAddress(reservation) { addresses[client.address]?.release(client.user) }
+        let reached = failed ? recordFailure(client, now: now) : []
+        Self.dropIfIdle(&clients, client)
+        if let user = client.user { Self.dropIfIdle(&users, user) }
+        Self.dropIfIdle(&addresses, client.address)
         return reached
     }
 
-    /// Counts a failure that needed no hashing (an unusable header); returns the keys that it brought to the limit.
+    /// Counts a failure against every limit, exempt or not: the exemption decides who is refused,
+    /// not what is counted. Returns the limits that it just reached.
     @discardableResult
-    mutating func recordFailure(_ keys: [Key], now: ContinuousClock.Instant) -> [Key] {
-        guard limit > 0 else { return [] }
-        var reached: [Key] = []
-        for key in keys {
-            var record = expire(key, now: now) ?? Record()
-            record.failures.append(now)
-            if record.failures.count > limit { record.failures.removeFirst(record.failures.count - limit) }
-            if record.failures.count == limit { reached.append(key) }
-            records[key] = record
+    mutating func recordFailure(_ client: Client, now: ContinuousClock.Instant) -> [Reached] {
+        let horizon = now - limits.window
+        var reached: [Reached] = []
+        if countsPerClient, Self.record(&clients, client, now: now, horizon: horizon, limit: limits.perClient) {
+            reached.append(.client(client))
+        }
+        if limits.perUser > 0, let user = client.user, Self.record(&users, user, now: now, horizon: horizon, limit: limits.perUser) {
+            reached.append(.user(user))
+        }
+        if limits.usersPerAddress > 0 {
+            addresses[client.address, default: UserSpread()].expire(horizon: horizon)
+            if addresses[client.address, default: UserSpread()].record(client.user, at: now, limit: limits.usersPerAddress) {
+                reached.append(.address(client.address))
+            }
         }
         sweepIfLarge(now: now)
         return reached
     }
 
-    /// Drops the failures of `key` that left the window; returns what is left.
-    private mutating func expire(_ key: Key, now: ContinuousClock.Instant) -> Record? {
-        guard var record = records[key] else { return nil }
-        let horizon = now - window
-        if let firstKept = record.failures.firstIndex(where: { $0 > horizon }) {
-            record.failures.removeFirst(firstKept)
-        } else {
-            record.failures.removeAll()
-        }
-        if record.failures.isEmpty && record.pending == 0 {
-            records[key] = nil
-            return nil
-        }
-        records[key] = record
-        return record
+    var trackedKeys: Int { clients.count + users.count + addresses.count }
+
+    private var countsPerClient: Bool { limits.perClient > 0 }
+
+    /// The user whose limit a reservation is pending against, if any.
+    private func userCounted(_ reservation: Reservation) -> String? {
+        limits.perUser > 0 && !reservation.exempt ? reservation.client.user : nil
+    }
+
+    private func countsAddress(_ reservation: Reservation) -> Bool {
+        limits.usersPerAddress > 0 && !reservation.exempt
+    }
+
+    /// The record of `key` without what left the window; an idle record is dropped.
+    private static func current<Key: Hashable, Record: SlidingRecord>(
+        _ records: inout [Key: Record],
+        _ key: Key,
+        horizon: ContinuousClock.Instant
+    ) -> Record? {
+        guard records[key] != nil else { return nil }
+        records[key]?.expire(horizon: horizon)
+        dropIfIdle(&records, key)
+        return records[key]
+    }
+
+    private static func dropIfIdle<Key: Hashable, Record: SlidingRecord>(_ records: inout [Key: Record], _ key: Key) {
+        if records[key]?.isIdle == true { records[key] = nil }
+    }
+
+    private static func record<Key: Hashable>(
+        _ records: inout [Key: FailureWindow],
+        _ key: Key,
+        now: ContinuousClock.Instant,
+        horizon: ContinuousClock.Instant,
+        limit: Int
+    ) -> Bool {
+        records[key, default: FailureWindow()].expire(horizon: horizon)
+        return records[key, default: FailureWindow()].record(now, limit: limit)
     }
 
     private mutating func sweepIfLarge(now: ContinuousClock.Instant) {
-        guard records.count > sweepAbove else { return }
-        let horizon = now - window
-        records = records.filter { $0.value.pending > 0 || ($0.value.failures.last.map { $0 > horizon } ?? false) }
-        sweepAbove = max(1024, records.count * 2)
+        guard trackedKeys > sweepAbove else { return }
+        let horizon = now - limits.window
+        clients = clients.filter { $0.value.isLive(horizon: horizon) }
+        users = users.filter { $0.value.isLive(horizon: horizon) }
+        addresses = addresses.filter { $0.value.isLive(horizon: horizon) }
+        sweepAbove = max(1024, trackedKeys * 2)
     }
-
-    /// `duration` rounded up to whole seconds, at least 1.
-    static func wholeSeconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) + (attoseconds > 0 ? 1 : 0))
-    }
-
-    var trackedKeys: Int { records.count }
 }

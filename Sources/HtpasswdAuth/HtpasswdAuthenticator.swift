@@ -10,10 +10,13 @@ import Synchronization
 ///   ``HtpasswdSettings/maxConcurrentHashes`` at once; further attempts wait their turn.
 /// - A verified credential is remembered for ``HtpasswdSettings/cacheTTL``, keyed by SHA-256 of
 ///   the `Authorization` header behind a secret prefix made at start; a returning client costs
-///   one hash and one lock. The cache is forgotten on reload.
-/// - Failures are counted per client address and per user; past ``HtpasswdSettings/failureLimit``
-///   in ``HtpasswdSettings/failureWindow`` the answer is ``AuthenticationDecision/rateLimited(retryAfter:)``
-///   without checking the password. An unknown user takes as long as a wrong password.
+///   one decode, one hash and one lock. The cache is forgotten on reload.
+/// - Failures are counted per user from one address, per user and per address (in distinct users);
+///   past ``HtpasswdSettings/failureLimit`` or ``HtpasswdSettings/sprayLimit`` in
+///   ``HtpasswdSettings/failureWindow`` the answer is ``AuthenticationDecision/rateLimited(retryAfter:)``
+///   without checking the password. One user's failures never refuse another user, and a client
+///   that signed in from its address recently is refused only for its own failures there.
+///   An unknown user takes as long as a wrong password.
 /// - Passwords, hashes and the `Authorization` header never reach the logger.
 ///
 /// ```swift
@@ -34,7 +37,8 @@ public final class HtpasswdAuthenticator: Sendable {
     let logger: Logger
     /// Made at start and never stored: the cache's keys are worthless to anyone who reads memory dumps later.
     let keyer = CredentialKeyer()
-    let clock = ContinuousClock()
+    /// The limiter's and the caches' time; tests move it by hand.
+    let now: @Sendable () -> ContinuousClock.Instant
 
     /// Loads `path` at once, so that start-up fails on a missing or refused file.
     ///
@@ -44,11 +48,21 @@ public final class HtpasswdAuthenticator: Sendable {
     ///   - settings: cache, concurrency, limiter and polling tunables.
     ///   - logger: where reloads, failed attempts and rate limiting are logged (never secrets).
     /// - Throws: ``HtpasswdError`` naming the file, line and user.
-    public init(
+    public convenience init(
         path: String,
         realm: String,
         settings: HtpasswdSettings = .init(),
         logger: Logger
+    ) async throws(HtpasswdError) {
+        try await self.init(path: path, realm: realm, settings: settings, logger: logger, now: { ContinuousClock.now })
+    }
+
+    init(
+        path: String,
+        realm: String,
+        settings: HtpasswdSettings,
+        logger: Logger,
+        now: @escaping @Sendable () -> ContinuousClock.Instant
     ) async throws(HtpasswdError) {
         let fingerprint = await FileFingerprint.of(path)
         let file = try await HtpasswdFile.load(path: path)
@@ -56,14 +70,8 @@ public final class HtpasswdAuthenticator: Sendable {
         self.realm = realm
         self.settings = settings
         self.logger = logger
-        state = Mutex(
-            AuthenticatorState(
-                file: file,
-                attemptedFingerprint: fingerprint,
-                cache: CredentialCache(ttl: settings.cacheTTL),
-                limiter: FailureLimiter(limit: settings.failureLimit, window: settings.failureWindow)
-            )
-        )
+        self.now = now
+        state = Mutex(AuthenticatorState(file: file, attemptedFingerprint: fingerprint, settings: settings))
         hashing = HashingPool(threads: settings.maxConcurrentHashes)
         logger.info("loaded \(file.users.count) htpasswd users", metadata: ["file": "\(path)"])
     }
@@ -98,10 +106,8 @@ public final class HtpasswdAuthenticator: Sendable {
         do {
             let file = try await HtpasswdFile.load(path: path)
             state.withLock { state in
-                state.file = file
-                state.generation &+= 1
+                state.replaceFile(with: file)
                 state.attemptedFingerprint = fingerprint
-                state.cache.removeAll()
             }
             logger.info("reloaded \(file.users.count) htpasswd users", metadata: ["file": "\(path)"])
             return true

@@ -5,55 +5,99 @@ import Testing
 @Suite("The failure limiter on its own")
 struct FailureLimiterTests {
     private let start = ContinuousClock.now
+    private let alice = FailureLimiter.Client(address: "a", user: "alice")
+
+    private func limiter(_ limit: Int, users: Int? = nil, window: Duration = .seconds(60)) -> FailureLimiter {
+        FailureLimiter(HtpasswdSettings(failureLimit: limit, failureWindow: window, sprayLimit: users).limits)
+    }
 
     @Test("retry-after counts down to when the oldest counted failure leaves the window")
     func retryAfterCountsDown() {
-        var limiter = FailureLimiter(limit: 3, window: .seconds(60))
-        let keys: [FailureLimiter.Key] = [.address("a")]
+        var limiter = limiter(3)
         for second in [0, 10, 20] {
-            #expect(limiter.recordFailure(keys, now: start + .seconds(second)) == (second == 20 ? keys : []))
+            let reached = limiter.recordFailure(alice, now: start + .seconds(second))
+            #expect(reached == (second == 20 ? [.client(alice), .user("alice")] : []))
         }
-        #expect(limiter.retryAfter(for: keys, now: start + .seconds(20)) == 40)
-        #expect(limiter.retryAfter(for: keys, now: start + .milliseconds(59_500)) == 1)
-        #expect(limiter.retryAfter(for: keys, now: start + .seconds(60)) == nil)
-        #expect(limiter.retryAfter(for: [.address("b"), .user("a")], now: start + .seconds(20)) == nil)
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start + .seconds(20)) == 40)
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start + .milliseconds(59_500)) == 1)
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start + .seconds(60)) == nil)
+        #expect(limiter.retryAfter(for: .init(address: "a", user: "bob"), exempt: false, now: start + .seconds(20)) == nil)
         // Two of three failures are still in the window: one more trips it until the one at 10 s expires.
-        limiter.recordFailure(keys, now: start + .seconds(61))
-        #expect(limiter.retryAfter(for: keys, now: start + .seconds(61)) == 9)
+        limiter.recordFailure(alice, now: start + .seconds(61))
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start + .seconds(61)) == 9)
     }
 
-    @Test("Pending attempts count toward the limit and are released")
+    @Test("Per user across addresses, and only for clients that are not exempt")
+    func perUserSkipsExempt() {
+        var limiter = limiter(2)
+        limiter.recordFailure(.init(address: "x", user: "alice"), now: start)
+        limiter.recordFailure(.init(address: "y", user: "alice"), now: start)
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start) == 60)
+        #expect(limiter.retryAfter(for: alice, exempt: true, now: start) == nil)
+        guard case .admitted = limiter.reserve(alice, exempt: true, now: start) else {
+            Issue.record("an exempt client is refused by others' failures")
+            return
+        }
+        #expect(limiter.retryAfter(for: .init(address: "x", user: "alice"), exempt: true, now: start) == nil)
+    }
+
+    @Test("Per address in distinct users: one user's failures count once; unusable headers count as one more user")
+    func spreadCountsUsers() {
+        var limiter = limiter(2, users: 3)
+        for user in ["u1", "u1", "u2"] { limiter.recordFailure(.init(address: "a", user: user), now: start) }
+        #expect(limiter.retryAfter(for: .init(address: "a", user: "u3"), exempt: false, now: start) == nil)
+        #expect(limiter.recordFailure(.init(address: "a", user: nil), now: start + .seconds(5)) == [.address("a")])
+        #expect(limiter.retryAfter(for: .init(address: "a", user: "u3"), exempt: false, now: start + .seconds(5)) == 55)
+        #expect(limiter.retryAfter(for: .init(address: "a", user: "u3"), exempt: true, now: start + .seconds(5)) == nil)
+        #expect(limiter.retryAfter(for: .init(address: "b", user: "u3"), exempt: false, now: start + .seconds(5)) == nil)
+    }
+
+    @Test("Pending attempts count toward the limits and are released")
     func pending() {
-        var limiter = FailureLimiter(limit: 2, window: .seconds(60))
-        let keys: [FailureLimiter.Key] = [.address("a"), .user("u")]
-        #expect(limiter.reserve(keys, now: start) == nil)
-        #expect(limiter.reserve(keys, now: start) == nil)
-        #expect(limiter.reserve(keys, now: start) == 1)
-        #expect(limiter.reserve([.address("a"), .user("v")], now: start) == 1)
-        #expect(limiter.release(keys, failed: false, now: start).isEmpty)
-        #expect(limiter.release(keys, failed: true, now: start).isEmpty)
-        #expect(limiter.reserve(keys, now: start) == nil)
-        #expect(limiter.release(keys, failed: true, now: start) == keys)
-        #expect(limiter.retryAfter(for: [.user("u")], now: start) == 60)
-        #expect(limiter.retryAfter(for: [.address("a")], now: start + .seconds(60)) == nil)
-        #expect(limiter.retryAfter(for: keys, now: start + .seconds(61)) == nil)
+        var limiter = limiter(2)
+        var admitted: [FailureLimiter.Reservation] = []
+        for _ in 0..<3 {
+            switch limiter.reserve(alice, exempt: false, now: start) {
+            case .admitted(let reservation): admitted.append(reservation)
+            case .wait(let seconds): #expect(seconds == 1)
+            }
+        }
+        #expect(admitted.count == 2)
+        guard case .wait(seconds: 1) = limiter.reserve(.init(address: "b", user: "alice"), exempt: false, now: start) else {
+            Issue.record("the per-user limit ignores pending attempts from other addresses")
+            return
+        }
+        #expect(limiter.release(admitted[0], failed: false, now: start).isEmpty)
+        #expect(limiter.release(admitted[1], failed: true, now: start).isEmpty)
+        guard case .admitted(let third) = limiter.reserve(alice, exempt: false, now: start) else {
+            Issue.record("a released attempt still counts")
+            return
+        }
+        #expect(limiter.release(third, failed: true, now: start) == [.client(alice), .user("alice")])
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start) == 60)
+        #expect(limiter.retryAfter(for: alice, exempt: false, now: start + .seconds(61)) == nil)
         #expect(limiter.trackedKeys == 0)
     }
 
     @Test("A zero limit never limits and tracks nothing")
     func disabled() {
-        var limiter = FailureLimiter(limit: 0, window: .seconds(60))
-        for _ in 0..<100 { limiter.recordFailure([.address("a")], now: start) }
-        #expect(limiter.reserve([.address("a")], now: start) == nil)
+        var limiter = limiter(0)
+        for _ in 0..<100 { limiter.recordFailure(alice, now: start) }
+        guard case .admitted(let reservation) = limiter.reserve(alice, exempt: false, now: start) else {
+            Issue.record("a disabled limiter refused")
+            return
+        }
+        _ = limiter.release(reservation, failed: true, now: start)
         #expect(limiter.trackedKeys == 0)
     }
 
-    @Test("Old records are swept, so random user names cannot grow memory without bound")
+    @Test("Old records are swept, so random user names and addresses cannot grow memory without bound")
     func sweeps() {
-        var limiter = FailureLimiter(limit: 5, window: .seconds(1))
-        for index in 0..<5000 {
-            limiter.recordFailure([.user("u\(index)")], now: start + .milliseconds(index))
+        var limiter = limiter(5, window: .seconds(1))
+        for index in 0..<20_000 {
+            limiter.recordFailure(.init(address: "a\(index % 7000)", user: "u\(index)"), now: start + .milliseconds(index))
         }
-        #expect(limiter.trackedKeys < 2100)
+        // About a window's worth (1000 of each kind) is live; the sweep lets at most twice that build up.
+        #expect(limiter.trackedKeys < 7000)
     }
 }

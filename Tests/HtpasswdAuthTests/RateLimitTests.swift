@@ -10,32 +10,23 @@ struct RateLimitTests {
         _ fixture: HtpasswdFixture,
         settings: HtpasswdSettings = .init()
     ) async throws -> HtpasswdAuthenticator {
-        try await HtpasswdAuthenticator(path: fixture.path, realm: "r", settings: settings, logger: LogRecorder().logger)
+        try await HtpasswdAuthenticator.testing(fixture, settings: settings)
     }
 
-    @Test("The 11th bad attempt in a minute from one address is rate limited; another user from another address is not")
+    @Test("The 11th bad attempt in a minute for one user from one address is rate limited without a hash; no header never counts")
     func eleventhAttemptFromOneAddress() async throws {
-        let fixture = try HtpasswdFixture()
-        try await HtpasswdEditor.add(file: fixture.path, user: "alice", password: "alice-pw", cost: 4)
-        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let fixture = try await HtpasswdFixture.with([("alice", "alice-pw"), ("bob", "bob-pw")])
         let auth = try await makeAuthenticator(fixture)
         for attempt in 1...10 {
-            let user = attempt.isMultiple(of: 2) ? "alice" : "nobody\(attempt)"
-            #expect(await auth.authenticate(authorization: basic(user, "guess\(attempt)"), clientAddress: "203.0.113.7") == .denied)
+            #expect(await auth.signIn("alice", "guess\(attempt)", from: "203.0.113.7") == .denied)
         }
         let hashed = auth.hashing.hashesComputed
-        let eleventh = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "203.0.113.7")
-        guard case .rateLimited(let retryAfter) = eleventh else {
-            Issue.record("expected rate limiting, got \(eleventh)")
-            return
-        }
-        #expect(retryAfter > 0 && retryAfter <= 60)
+        #expect(await auth.signIn("alice", "alice-pw", from: "203.0.113.7").isRateLimited(atMost: 60))
         #expect(auth.hashing.hashesComputed == hashed, "a rate-limited attempt must not cost a hash")
-        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "198.51.100.1") == .allowed(user: "bob"))
-        #expect(await auth.authenticate(authorization: basic("bob", "wrong"), clientAddress: "198.51.100.2") == .denied)
-        // No header at all never counts.
+        #expect(await auth.signIn("bob", "bob-pw", from: "198.51.100.1") == .allowed(user: "bob"))
+        #expect(await auth.signIn("bob", "wrong", from: "198.51.100.2") == .denied)
         for _ in 0..<20 { #expect(await auth.authenticate(authorization: nil, clientAddress: "198.51.100.3") == .denied) }
-        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "198.51.100.3") == .allowed(user: "bob"))
+        #expect(await auth.signIn("bob", "bob-pw", from: "198.51.100.3") == .allowed(user: "bob"))
     }
 
     @Test("Failures for one user from many addresses rate-limit that user only")
@@ -52,36 +43,26 @@ struct RateLimitTests {
         #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "10.1.0.6") == .allowed(user: "bob"))
     }
 
-    @Test("Unusable headers count against the address")
+    @Test("Unusable headers are limited per address as a user of their own: they refuse more of themselves, not bob")
     func malformedHeadersCount() async throws {
-        let fixture = try HtpasswdFixture()
-        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
+        let fixture = try await HtpasswdFixture.with([("bob", "bob-pw")])
         let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 3))
         for _ in 0..<3 { #expect(await auth.authenticate(authorization: "Bearer x", clientAddress: "a") == .denied) }
-        let decision = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
-        guard case .rateLimited(let retryAfter) = decision else {
-            Issue.record("expected rate limiting, got \(decision)")
-            return
-        }
-        #expect((50...60).contains(retryAfter))
+        #expect(await auth.authenticate(authorization: "Basic !!!", clientAddress: "a").isRateLimited(atMost: 60))
+        #expect(await auth.signIn("bob", "bob-pw", from: "a") == .allowed(user: "bob"))
     }
 
-    @Test("Once the window has passed, the address may try again")
+    @Test("Once the window has passed, the client may try again")
     func windowSlides() async throws {
-        let fixture = try HtpasswdFixture()
-        try await HtpasswdEditor.add(file: fixture.path, user: "bob", password: "bob-pw", cost: 4)
-        // A 6 s window: long enough that two bcrypts on a loaded machine stay inside it.
-        let auth = try await makeAuthenticator(fixture, settings: .init(failureLimit: 2, failureWindow: .seconds(6)))
-        #expect(await auth.authenticate(authorization: basic("bob", "x"), clientAddress: "a") == .denied)
-        #expect(await auth.authenticate(authorization: basic("bob", "y"), clientAddress: "a") == .denied)
-        let limited = await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a")
-        guard case .rateLimited(let retryAfter) = limited else {
-            Issue.record("expected rate limiting, got \(limited)")
-            return
-        }
-        #expect((1...6).contains(retryAfter))
-        try await Task.sleep(for: .milliseconds(6100))
-        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a") == .allowed(user: "bob"))
+        let fixture = try await HtpasswdFixture.with([("bob", "bob-pw")])
+        let clock = ManualClock()
+        let auth = try await HtpasswdAuthenticator.testing(fixture, settings: .init(failureLimit: 2, failureWindow: .seconds(6)), clock: clock)
+        #expect(await auth.signIn("bob", "x", from: "a") == .denied)
+        clock.advance(by: .seconds(1))
+        #expect(await auth.signIn("bob", "y", from: "a") == .denied)
+        #expect(await auth.authenticate(authorization: basic("bob", "bob-pw"), clientAddress: "a") == .rateLimited(retryAfter: 5))
+        clock.advance(by: .seconds(5))
+        #expect(await auth.signIn("bob", "bob-pw", from: "a") == .allowed(user: "bob"))
     }
 
     @Test("An unknown user takes about as long as a wrong password, and both are denied")

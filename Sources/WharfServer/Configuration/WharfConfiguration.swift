@@ -161,7 +161,8 @@ public struct WharfConfiguration: Sendable, Equatable {
     public struct HtpasswdSettings: Sendable, Equatable {
         public var realm: String
         public var path: String
-        /// Failed attempts allowed per client address and per user within ``failureWindow`` (ours: `failurelimit`).
+        /// Failed attempts allowed within ``failureWindow`` for one user from one address and for one user
+        /// from all addresses; five times as many users per address (ours: `failurelimit`).
         public var failureLimit = 10
         /// `failurewindow`, default one minute.
         public var failureWindow: Duration = .seconds(60)
