@@ -160,7 +160,7 @@ let package = Package(
             name: "WharfServer",
             dependencies: [
                 "OutboundURL",
-                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS", "DNS01", "WharfMetrics",
+                "Registry", "Storage", "Upstream", "PullThrough", "HtpasswdAuth", "Certificates", "ACME", "DNS", "DNS01", "WharfMetrics", "FileIO",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -2,6 +2,7 @@ import ACME
 import Certificates
 import DNS
 import DNS01
+import FileIO
 import Foundation
 import Logging
 import NIOSSL
@@ -79,7 +80,7 @@ struct TLSSetup {
         var clientCAs: [NIOSSLCertificate] = []
         for path in settings.clientCAs {
             do {
-                clientCAs += try NIOSSLCertificate.fromPEMFile(path)
+                clientCAs += try await BlockingIO.run { try NIOSSLCertificate.fromPEMFile(path) }
             } catch {
                 throw origins.error("http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
             }
