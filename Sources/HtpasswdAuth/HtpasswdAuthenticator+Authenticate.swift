@@ -76,7 +76,8 @@ extension HtpasswdAuthenticator {
                 return .decided(.rateLimited(retryAfter: wait))
             }
             if let user = client.user, state.cache.value(for: key, now: now) == user {
-                state.known.insert(client, (), now: now)
+                // A known client stays known until its TTL; a returning request costs no write.
+                if !exempt { state.known.insert(client, (), now: now) }
                 return .decided(.allowed(user: user))
             }
             if state.flights[key] != nil { return .wait }
