@@ -59,8 +59,9 @@ let package = Package(
         .target(
             name: "Upstream",
             dependencies: [
-                "Registry", "OutboundURL",
+                "Registry", "OutboundURL", "WharfMetrics",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

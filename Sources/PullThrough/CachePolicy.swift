@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 import Storage
 import Upstream
@@ -9,8 +10,35 @@ public struct CachePolicy: Sendable, Equatable {
     /// with no upstream request (`proxy.tagttl`, default 1 minute).
     public var tagTTL: Duration
 
-    public init(tagTTL: Duration = .seconds(60)) {
+    /// How much of an upstream's pull budget is kept back (`proxy.ratelimit.reserve`): with
+    /// fewer pulls left than this, cached tags are served past `tagTTL` instead of revalidated.
+    public var budgetReserve: BudgetReserve
+
+    /// A share of the upstream's limit, or a number of pulls.
+    public enum BudgetReserve: Sendable, Equatable {
+        /// `10%`: fewer than this share of `ratelimit-limit` left.
+        case share(Double)
+        /// `20`: fewer than this many pulls left.
+        case pulls(Int)
+    }
+
+    public init(tagTTL: Duration = .seconds(60), budgetReserve: BudgetReserve = .share(0.1)) {
         self.tagTTL = tagTTL
+        self.budgetReserve = budgetReserve
+    }
+
+    /// Whether to spare the upstream's budget at `now`: a 429's `Retry-After` has not passed,
+    /// or fewer pulls are left than the reserve. Unknown figures spare nothing.
+    public func sparesBudget(_ reading: UpstreamBudget.Reading, now: Date) -> Bool {
+        if let until = reading.retryUntil, until > now { return true }
+        guard let remaining = reading.remaining else { return false }
+        switch budgetReserve {
+        case .pulls(let pulls):
+            return remaining < pulls
+        case .share(let share):
+            guard let limit = reading.limit, limit > 0 else { return false }
+            return Double(remaining) < Double(limit) * share
+        }
     }
 
     /// Whether a tag confirmed as `record` says may be answered at `now` without asking the

@@ -7,6 +7,7 @@ import Upstream
 extension PullThroughCache {
     /// A blob from the store, or from the one upstream download of it.
     public func blob(_ name: RepositoryName, _ digest: Digest, from upstream: UpstreamTarget) async throws(RegistryError) -> BlobSource {
+        try admit(name, from: upstream)
         if let blob = try await openStoredBlob(digest) {
             await store.recordUse(of: .blob(digest))
             return .stored(blob)
@@ -59,6 +60,7 @@ extension PullThroughCache {
     /// A blob's size for HEAD: from the store, from a download in progress, or from a HEAD
     /// upstream. Never starts a download: a client that HEADs a blob may never GET it.
     public func blobHead(_ name: RepositoryName, _ digest: Digest, from upstream: UpstreamTarget) async throws(RegistryError) -> BlobHead {
+        try admit(name, from: upstream)
         do {
             if let size = try await store.blobSize(digest) { return BlobHead(size: size, isStored: true) }
         } catch {

@@ -15,6 +15,7 @@ extension PullThroughCache {
         accept: AcceptHeader,
         from upstream: UpstreamTarget
     ) async throws(RegistryError) -> ManifestAnswer {
+        if case .tag(let tag) = reference { try admit(name, tag: tag, from: upstream) } else { try admit(name, from: upstream) }
         switch reference {
         case .digest(let digest):
             if let cached = await cachedManifest(digest) { return ManifestAnswer(cached, fromCache: true) }
@@ -33,8 +34,13 @@ extension PullThroughCache {
         from upstream: UpstreamTarget
     ) async throws(RegistryError) -> ManifestAnswer {
         let known = await tagRecord(name, tag, upstream: upstream)
-        if let known, policy.isFresh(known, now: Date().timeIntervalSince1970), let cached = await cachedManifest(of: known, accept: accept) {
+        if let known, policy.isFresh(known, now: Date().timeIntervalSince1970) || isPinned(name, tag, upstream: upstream),
+            let cached = await cachedManifest(of: known, accept: accept)
+        {
             return ManifestAnswer(cached, fromCache: true)
+        }
+        if let known, let spared = await sparingBudget(name, tag, known, accept: accept, upstream: upstream) {
+            return spared
         }
         let key = "\(upstream.key)/\(name):\(tag)|\(accept.upstreamValue)"
         do {
@@ -79,6 +85,24 @@ extension PullThroughCache {
     private func cachedManifest(of record: TagRecord, accept: AcceptHeader) async -> StoredManifest? {
         guard accept.accepts(record.mediaType), let digest = try? Digest(parsing: record.digest) else { return nil }
         return await cachedManifest(digest)
+    }
+
+    /// The cached answer past tagttl while the upstream is near its pull limit, or `nil` to ask it.
+    private func sparingBudget(_ name: RepositoryName, _ tag: Tag, _ known: TagRecord, accept: AcceptHeader, upstream: UpstreamTarget) async -> ManifestAnswer? {
+        let reading = upstream.client.budget.reading
+        guard policy.sparesBudget(reading, now: Date()), let cached = await cachedManifest(of: known, accept: accept) else { return nil }
+        Counter(label: WharfMetric.staleAnswers.name, dimensions: [(WharfMetric.Label.reason, "budget")]).increment()
+        var metadata: Logger.Metadata = ["repository": "\(name)", "tag": "\(tag)", "digest": "\(cached.digest)", "upstream": "\(upstream.key)"]
+        if let remaining = reading.remaining { metadata["remaining"] = "\(remaining)" }
+        if let limit = reading.limit { metadata["limit"] = "\(limit)" }
+        if let until = reading.retryUntil, until > Date() { metadata["retry_after_until"] = "\(until.formatted(.iso8601))" }
+        logger.notice("upstream near its pull limit: serving the cached tag past tagttl", metadata: metadata)
+        return ManifestAnswer(cached, fromCache: true, stale: true)
+    }
+
+    /// Whether the upstream's policy pins the tag: once cached, never revalidated.
+    private func isPinned(_ name: RepositoryName, _ tag: Tag, upstream: UpstreamTarget) -> Bool {
+        upstream.repositories.isPinned(upstream.client.configuration.upstreamName(name), tag: tag.value)
     }
 
     /// The tag's record, from memory or the store.

@@ -11,6 +11,7 @@ extension PullThroughCache {
 
     /// The tag list, from the upstream or, when it fails, from the tags the cache knows.
     public func tagList(_ name: RepositoryName, query: String?, limit: Int?, last: String?, from upstream: UpstreamTarget) async throws(RegistryError) -> (body: [UInt8], link: String?) {
+        try admit(name, from: upstream)
         do {
             let list = try await upstream.client.tagList(name, query: query)
             return (list.bytes, list.link)

@@ -41,6 +41,7 @@ extension UpstreamClient {
             }
             let status = response.status.code
             if onUpstream {
+                budget.record(status: Int(status), headers: response.headers)
                 if status < 500 { health.recordAnswer() } else { health.recordFailure("\(method) \(Self.redacted(url)) answered \(status)") }
             }
             if status == 401, onUpstream, !answeredChallenge {

@@ -13,6 +13,8 @@ public final class UpstreamClient: Sendable {
     let tokens = TokenCache()
     /// When the upstream last answered and last failed.
     public let health = UpstreamHealth()
+    /// What the upstream says of its pull budget.
+    public let budget: UpstreamBudget
     let logger: Logger
 
     /// How long a manifest or token request may take in all.
@@ -27,6 +29,7 @@ public final class UpstreamClient: Sendable {
     /// should be configured with ``makeHTTPClientConfiguration()``.
     public init(configuration: UpstreamConfiguration, http: HTTPClient, logger: Logger) {
         self.configuration = configuration
+        self.budget = UpstreamBudget(upstream: configuration.name)
         self.http = http
         self.logger = logger
     }

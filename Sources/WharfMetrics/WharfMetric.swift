@@ -17,6 +17,21 @@ public enum WharfMetric: String, CaseIterable, Sendable {
     case upstreamReachable = "wharf_upstream_reachable"
     case verificationFailures = "wharf_verification_failures_total"
     case staleAnswers = "wharf_stale_answers_total"
+    // Upstream budget (label `upstream`): Docker Hub's ratelimit-limit / ratelimit-remaining, 429s
+    case upstreamRateLimit = "wharf_upstream_ratelimit_limit"
+    case upstreamRateLimitRemaining = "wharf_upstream_ratelimit_remaining"
+    case upstreamRateLimited = "wharf_upstream_rate_limited_total"
+    case upstreamRetryAfter = "wharf_upstream_retry_after_seconds"
+    // Repository policy (labels `upstream`, `reason`: deny, deny_tag, not_allowed)
+    case policyRefusals = "wharf_policy_refusals_total"
+    // Per-image statistics since start (gauges; label `repository` or `client`: the top 20 by
+    // pulls and "(other)" for the rest)
+    case repositoryPulls = "wharf_repository_pulls"
+    case repositoryBytesServed = "wharf_repository_bytes_served"
+    case repositoryHitRatio = "wharf_repository_cache_hit_ratio"
+    case clientPulls = "wharf_client_pulls"
+    case clientBytesServed = "wharf_client_bytes_served"
+    case clientHitRatio = "wharf_client_cache_hit_ratio"
     // Store
     case storeBytes = "wharf_store_bytes"
     case storeObjects = "wharf_store_objects"
@@ -39,5 +54,7 @@ public enum WharfMetric: String, CaseIterable, Sendable {
         public static let result = "result"
         public static let upstream = "upstream"
         public static let reason = "reason"
+        public static let repository = "repository"
+        public static let client = "client"
     }
 }

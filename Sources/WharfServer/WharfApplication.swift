@@ -62,7 +62,7 @@ public struct WharfApplication: Sendable {
         let cache = PullThroughCache(
             store: store,
             downloads: downloads,
-            policy: CachePolicy(tagTTL: configuration.proxy.tagTTL),
+            policy: CachePolicy(tagTTL: configuration.proxy.tagTTL, budgetReserve: configuration.proxy.rateLimitReserve),
             sweeper: sweeper,
             logger: logger
         )

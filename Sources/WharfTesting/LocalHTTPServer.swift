@@ -121,6 +121,9 @@ struct HTTPResponseWriter {
     fileprivate let context: ChannelHandlerContext
     fileprivate let request: HTTPRequestHead
 
+    /// The connection's event loop, where a response started later must be written.
+    var eventLoop: any EventLoop { context.eventLoop }
+
     /// Sends the status line and headers (and flushes them).
     func writeHead(_ status: HTTPResponseStatus, headers: HTTPHeaders) {
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)

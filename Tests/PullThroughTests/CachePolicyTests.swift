@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 import Storage
 import Testing
@@ -39,5 +40,30 @@ struct CachePolicyTests {
         #expect(CachePolicy.servesStale(after: .badResponse))
         #expect(!CachePolicy.servesStale(after: .notFound))
         #expect(!CachePolicy.servesStale(after: .unauthorized))
+    }
+
+    @Test("the budget is spared under the reserve and while a 429's Retry-After lasts; unknown figures spare nothing")
+    func sparesBudget() {
+        let now = Date(timeIntervalSince1970: 1_700_000_000)
+        var reading = UpstreamBudget.Reading()
+        let share = CachePolicy(budgetReserve: .share(0.1))
+        let pulls = CachePolicy(budgetReserve: .pulls(20))
+        #expect(!share.sparesBudget(reading, now: now))
+        reading.limit = 100
+        reading.remaining = 10
+        #expect(!share.sparesBudget(reading, now: now), "10 of 100 is not below 10 %")
+        reading.remaining = 9
+        #expect(share.sparesBudget(reading, now: now))
+        #expect(pulls.sparesBudget(reading, now: now))
+        reading.remaining = 20
+        #expect(!pulls.sparesBudget(reading, now: now))
+        #expect(!CachePolicy(budgetReserve: .pulls(0)).sparesBudget(UpstreamBudget.Reading(), now: now))
+        reading.limit = nil
+        reading.remaining = 5
+        #expect(!share.sparesBudget(reading, now: now), "a share needs the limit")
+        reading.remaining = nil
+        reading.retryUntil = now.addingTimeInterval(30)
+        #expect(share.sparesBudget(reading, now: now), "a 429 asked to wait")
+        #expect(!share.sparesBudget(reading, now: now.addingTimeInterval(31)), "the wait is over")
     }
 }

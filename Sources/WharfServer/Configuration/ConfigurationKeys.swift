@@ -99,6 +99,8 @@ enum ConfigurationKeys {
             "tagttl": .implemented,
             "name": .implemented,
             "upstreams": .implemented,
+            "repositories": .section(["allow": .implemented, "deny": .implemented, "pinned": .implemented]),
+            "ratelimit": .section(["reserve": .implemented]),
         ]),
         "notifications": .ignoredSection,
         "redis": .ignoredSection,

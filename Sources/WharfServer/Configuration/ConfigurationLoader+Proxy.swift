@@ -1,4 +1,5 @@
 import Foundation
+import PullThrough
 import Upstream
 
 /// `proxy.upstreams` and the units distribution writes durations and sizes in.
@@ -12,8 +13,8 @@ extension ConfigurationLoader {
         for (index, item) in list.enumerated() {
             let key = "proxy.upstreams[\(index)]"
             guard let entry = item as? [String: Any] else { throw reader.error(key, "must be a section with name and remoteurl") }
-            for field in entry.keys where !["name", "remoteurl", "username", "password"].contains(field) {
-                throw reader.error("\(key).\(field)", "unknown key (name, remoteurl, username, password are known)")
+            for field in entry.keys where !["name", "remoteurl", "username", "password", "repositories"].contains(field) {
+                throw reader.error("\(key).\(field)", "unknown key (name, remoteurl, username, password, repositories are known)")
             }
             let entryReader = reader.child(key, tree: entry)
             guard let name = try entryReader.string("name")?.lowercased(), !name.isEmpty else {
@@ -28,7 +29,8 @@ extension ConfigurationLoader {
             let username = try entryReader.string("username")
             let password = try entryReader.string("password")
             if (username == nil) != (password == nil) { throw reader.error("\(key).username", "username and password go together") }
-            result.append(.init(name: name, remoteURL: url, username: username, password: password))
+            let repositories = try repositoryPolicy(entryReader, key: "repositories", name: "\(key).repositories")
+            result.append(.init(name: name, remoteURL: url, username: username, password: password, repositories: repositories))
         }
         return result
     }
@@ -40,6 +42,21 @@ extension ConfigurationLoader {
         } catch {
             throw reader.error(key, error.message)
         }
+    }
+
+    /// `10%` (a share of the upstream's limit) or `20` (pulls); `0` never spares the budget.
+    static func budgetReserve(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> CachePolicy.BudgetReserve {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasSuffix("%") {
+            guard let percent = Double(trimmed.dropLast().trimmingCharacters(in: .whitespaces)), (0...100).contains(percent) else {
+                throw reader.error(key, "\"\(text)\" is not a share from 0% to 100%")
+            }
+            return .share(percent / 100)
+        }
+        guard let pulls = Int(trimmed), pulls >= 0 else {
+            throw reader.error(key, "\"\(text)\" is neither a share such as 10% nor a number of pulls such as 20")
+        }
+        return .pulls(pulls)
     }
 
     /// Go-style durations as distribution writes them: `168h`, `1m`, `90s`, `1h30m`, `500ms`.

@@ -196,6 +196,10 @@ public struct ConfigurationLoader: Sendable {
         if let ttl = try reader.string("proxy.ttl") { configuration.proxy.ttl = try Self.duration(ttl, key: "proxy.ttl", reader: reader) }
         if let size = try reader.string("storage.maxsize") { configuration.storageMaxSize = try Self.byteSize(size, key: "storage.maxsize", reader: reader) }
         configuration.proxy.upstreams = try Self.upstreams(reader)
+        configuration.proxy.repositories = try Self.repositoryPolicy(reader, key: "proxy.repositories", name: "proxy.repositories")
+        if let reserve = try reader.string("proxy.ratelimit.reserve") {
+            configuration.proxy.rateLimitReserve = try Self.budgetReserve(reserve, key: "proxy.ratelimit.reserve", reader: reader)
+        }
         configuration.proxy.username = try reader.string("proxy.username")
         configuration.proxy.password = try reader.string("proxy.password")
         if (configuration.proxy.username == nil) != (configuration.proxy.password == nil) {

@@ -2,6 +2,7 @@ import DNS
 import DNS01
 import Foundation
 import Logging
+import PullThrough
 
 /// Renders the effective configuration as YAML, with secrets masked.
 public enum ConfigurationPrinter {
@@ -95,6 +96,11 @@ public enum ConfigurationPrinter {
         if let name = configuration.proxy.name { lines.append("  name: \(quoted(name))") }
         lines.append("  tagttl: \(seconds(configuration.proxy.tagTTL))")
         if let ttl = configuration.proxy.ttl { lines.append("  ttl: \(seconds(ttl))") }
+        lines += repositoryLines(configuration.proxy.repositories, indent: "  ")
+        switch configuration.proxy.rateLimitReserve {
+        case .share(let share): lines.append("  ratelimit:\n    reserve: \"\(String(format: "%g", share * 100))%\"")
+        case .pulls(let pulls): lines.append("  ratelimit:\n    reserve: \(pulls)")
+        }
         if !configuration.proxy.upstreams.isEmpty {
             lines.append("  upstreams:")
             for upstream in configuration.proxy.upstreams {
@@ -102,9 +108,19 @@ public enum ConfigurationPrinter {
                 lines.append("      remoteurl: \(quoted(upstream.remoteURL))")
                 if let username = upstream.username { lines.append("      username: \(quoted(username))") }
                 if upstream.password != nil { lines.append("      password: \"********\"") }
+                lines += repositoryLines(upstream.repositories, indent: "      ")
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `repositories:` with its non-empty lists; nothing for an open policy.
+    private static func repositoryLines(_ policy: RepositoryPolicy, indent: String) -> [String] {
+        let lists = [("allow", policy.allow), ("deny", policy.deny), ("pinned", policy.pinned)].filter { !$0.1.isEmpty }
+        guard !lists.isEmpty else { return [] }
+        return ["\(indent)repositories:"] + lists.map { name, patterns in
+            "\(indent)  \(name): [\(patterns.map { quoted($0.text) }.joined(separator: ", "))]"
+        }
     }
 
     private static func seconds(_ duration: Duration) -> String {

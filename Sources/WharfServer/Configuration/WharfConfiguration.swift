@@ -2,6 +2,7 @@ import ACME
 import DNS
 import DNS01
 import Logging
+import PullThrough
 
 /// Wharf's effective configuration, after the file, the environment and defaults.
 public struct WharfConfiguration: Sendable, Equatable {
@@ -108,6 +109,10 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var tagTTL: Duration = .seconds(60)
         /// Content unused for this long is removed (`proxy.ttl`); `nil` keeps it.
         public var ttl: Duration?
+        /// What may be pulled through the default upstream (`proxy.repositories`).
+        public var repositories = RepositoryPolicy(key: "proxy.repositories")
+        /// Pulls kept back from every upstream's rate limit (`proxy.ratelimit.reserve`: `10%`, or a count).
+        public var rateLimitReserve: CachePolicy.BudgetReserve = .share(0.1)
     }
 
     /// `http.tls.letsencrypt.*`: obtaining certificates with ACME.
@@ -179,12 +184,15 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var remoteURL: String
         public var username: String?
         public var password: String?
+        /// What may be pulled through this upstream (`repositories` of the entry).
+        public var repositories: RepositoryPolicy
 
-        public init(name: String, remoteURL: String, username: String? = nil, password: String? = nil) {
+        public init(name: String, remoteURL: String, username: String? = nil, password: String? = nil, repositories: RepositoryPolicy? = nil) {
             self.name = name
             self.remoteURL = remoteURL
             self.username = username
             self.password = password
+            self.repositories = repositories ?? RepositoryPolicy(key: "proxy.upstreams[].repositories")
         }
     }
 }

@@ -21,6 +21,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let authorization = request.headers[.authorization]
         switch await authenticator.authenticate(authorization: authorization, clientAddress: context.clientAddress) {
         case .allowed:
+            context.user = authorization.flatMap(HtpasswdAuthenticator.user(inAuthorization:))
             return try await next(request, context)
         case .denied:
             if authorization != nil { Counter(label: WharfMetric.authFailures.name).increment() }

@@ -20,6 +20,7 @@ struct OperationsEndpoints: Sendable {
         case "/":
             return text(.ok, StatusPage.render(status.snapshot()), contentType: "text/html; charset=utf-8", isHead: isHead)
         case "/metrics":
+            status.activity.images.publishMetrics()
             return body(.ok, ByteBuffer(bytes: registry.emitToBuffer()), contentType: "text/plain; version=0.0.4; charset=utf-8", isHead: isHead)
         case "/healthz":
             return text(.ok, "ok\n", isHead: isHead)

@@ -40,6 +40,25 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         return "other"
     }
 
+    /// Counts a manifest or blob answer for its repository and the client's identity.
+    private func recordImage(_ request: Request, response: Response, context: Context, bytes: Int64?) {
+        guard response.status.code < 400, let route = try? RegistryRoute(path: request.uri.path) else { return }
+        let repository: RepositoryName
+        let isManifest: Bool
+        switch route {
+        case .manifest(let name, _): (repository, isManifest) = (name, true)
+        case .blob(let name, _): (repository, isManifest) = (name, false)
+        default: return
+        }
+        activity.images.record(
+            repository: repository.value,
+            client: context.user,
+            isManifest: isManifest && request.method == .get,
+            bytes: request.method == .head ? nil : bytes,
+            cache: response.headers[RegistryHeaders.cache]
+        )
+    }
+
     /// Keeps a failed request for the status page.
     private func remember(_ error: RegistryError, request: Request) {
         let status = error.code.status
@@ -54,6 +73,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         let cache = response.headers[RegistryHeaders.cache]
         let length = response.headers[.contentLength]
         if let cache { activity.recordCacheAnswer(cache) }
+        recordImage(request, response: response, context: context, bytes: length.flatMap(Int64.init))
         metrics.record(
             route: Self.routeLabel(request.uri.path),
             status: response.status.code,
@@ -73,6 +93,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         ]
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
         if let cache { metadata["cache"] = "\(cache)" }
+        if let user = context.user { metadata["user"] = "\(user)" }
         logger.info("request", metadata: metadata)
     }
 }

@@ -36,6 +36,8 @@ final class ServerActivity: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Pulls, bytes and hits per repository and per client identity.
+    let images = ImageStatistics()
 
     /// Counts one answer with an `X-Wharf-Cache` value (`hit`, `miss` or `stale`).
     func recordCacheAnswer(_ result: String) {

@@ -22,6 +22,8 @@ enum StatusPage {
             """
         html += upstreamSection(snapshot)
         html += cacheSection(snapshot)
+        html += rankingSection("Repositories", id: "repository", snapshot.repositories)
+        html += rankingSection("Clients", id: "client", snapshot.clients)
         html += certificateSection(snapshot)
         html += errorSection(snapshot)
         html += "</body></html>\n"
@@ -41,9 +43,28 @@ enum StatusPage {
                 state = #"<span class="bad">unreachable</span>"# + (record.lastFailureMessage.map { ": " + escape($0) } ?? "")
             }
             let last = record.lastAnswer.map { escape(timestamp($0)) } ?? "never"
-            rows += "<tr><td>\(escape(upstream.name))</td><td>\(escape(upstream.origin))</td><td id=\"upstream-\(escape(upstream.name))\">\(state)</td><td>\(last)</td></tr>\n"
+            rows += "<tr><td>\(escape(upstream.name))</td><td>\(escape(upstream.origin))</td><td id=\"upstream-\(escape(upstream.name))\">\(state)</td><td>\(last)</td>"
+            rows += "<td id=\"budget-\(escape(upstream.name))\">\(budget(upstream.budget, now: snapshot.now))</td></tr>\n"
         }
-        return "<h2>Upstreams</h2>\n<table><tr><th>Name</th><th>Origin</th><th>State</th><th>Last answer</th></tr>\n\(rows)</table>\n"
+        return "<h2>Upstreams</h2>\n<table><tr><th>Name</th><th>Origin</th><th>State</th><th>Last answer</th><th>Pull budget</th></tr>\n\(rows)</table>\n"
+    }
+
+    /// `42 of 100 pulls left per 6 h`, and a 429's wait while it lasts.
+    static func budget(_ reading: UpstreamBudget.Reading, now: Date) -> String {
+        guard reading.isKnown else { return "not reported" }
+        var parts: [String] = []
+        if let remaining = reading.remaining {
+            var text = reading.limit.map { "\(remaining) of \($0) pulls left" } ?? "\(remaining) pulls left"
+            if let window = reading.window { text += window % 3600 == 0 ? " per \(window / 3600) h" : " per \(window) s" }
+            parts.append(text)
+        } else if let limit = reading.limit {
+            parts.append("limit \(limit) pulls")
+        }
+        if let until = reading.retryUntil, until > now {
+            parts.append(#"<span class="bad">rate-limited until "# + escape(timestamp(until)) + "</span>")
+        }
+        if reading.rateLimitedAnswers > 0 { parts.append("\(reading.rateLimitedAnswers) × 429") }
+        return parts.joined(separator: "; ")
     }
 
     private static func cacheSection(_ snapshot: StatusSnapshot) -> String {
@@ -63,6 +84,25 @@ enum StatusPage {
             <tr><th>Hit ratio</th><td id="hit-ratio">\(ratio)</td></tr>
             <tr><th>Answers</th><td id="cache-answers">\(cache.hits) hits, \(cache.misses) misses, \(cache.stale) stale</td></tr>
             </table>
+
+            """
+    }
+
+    /// The top list of repositories or clients: pulls, bytes served, hit ratio.
+    private static func rankingSection(_ title: String, id: String, _ ranking: ImageStatistics.Ranking) -> String {
+        guard !ranking.top.isEmpty || ranking.other != nil else {
+            return "<h2>\(title)</h2>\n<p id=\"\(id)-ranking\">No pulls yet.</p>\n"
+        }
+        func row(_ name: String, _ counts: ImageStatistics.Counts) -> String {
+            let ratio = counts.hitRatio.map { String(format: "%.1f %%", $0 * 100) } ?? "-"
+            return "<tr id=\"\(id)-\(escape(name))\"><td>\(escape(name))</td><td>\(counts.pulls)</td><td>\(byteCount(counts.bytes))</td><td>\(ratio)</td></tr>\n"
+        }
+        var rows = ranking.top.map { row($0.name, $0.counts) }.joined()
+        if let other = ranking.other { rows += row(ImageStatistics.otherLabel, other) }
+        return """
+            <h2>\(title) (top \(ImageStatistics.shown) by pulls)</h2>
+            <table id="\(id)-ranking"><tr><th>\(title.dropLast())</th><th>Pulls</th><th>Bytes served</th><th>Hit ratio</th></tr>
+            \(rows)</table>
 
             """
     }

@@ -7,6 +7,7 @@ struct StatusSnapshot: Sendable {
         var name: String
         var origin: String
         var health: UpstreamHealth.Record
+        var budget = UpstreamBudget.Reading()
     }
 
     struct Store: Sendable {
@@ -33,4 +34,6 @@ struct StatusSnapshot: Sendable {
     var cache: ServerActivity.CacheCounts
     var certificate: Certificate?
     var recentErrors: [ServerActivity.RecentError]
+    var repositories = ImageStatistics.Ranking(top: [], other: nil)
+    var clients = ImageStatistics.Ranking(top: [], other: nil)
 }

@@ -34,7 +34,7 @@ struct StatusSources: Sendable {
             startedAt: startedAt,
             upstreams: upstreams.map {
                 let configuration = $0.client.configuration
-                return .init(name: configuration.name, origin: configuration.origin, health: $0.client.health.record)
+                return .init(name: configuration.name, origin: configuration.origin, health: $0.client.health.record, budget: $0.client.budget.reading)
             },
             reachabilityWindow: reachabilityWindow,
             store: .init(root: store.location, bytes: measured?.bytes, objects: measured?.objects, measuredAt: measured?.measuredAt, maxSize: sweeper.sweeper.plan.maxSize),
@@ -43,7 +43,9 @@ struct StatusSources: Sendable {
                 let pair = $0.current
                 return .init(names: pair.names, issuer: pair.issuerCommonName ?? pair.subject, serial: pair.serialNumberHex, notAfter: pair.notAfter, isSelfIssued: pair.isSelfIssued)
             },
-            recentErrors: activity.recentErrors
+            recentErrors: activity.recentErrors,
+            repositories: activity.images.repositories,
+            clients: activity.images.clients
         )
     }
 }
