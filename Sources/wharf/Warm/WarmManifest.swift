@@ -1,0 +1,64 @@
+import Foundation
+import Registry
+
+/// What `wharf warm` reads from a manifest: an index's children with their platforms, or an
+/// image's config and layers.
+enum WarmManifest: Equatable {
+    struct Child: Equatable {
+        var digest: Digest
+        var platform: String?
+    }
+
+    case index([Child])
+    case image(blobs: [Digest])
+
+    private struct Document: Decodable {
+        struct Descriptor: Decodable {
+            struct Platform: Decodable {
+                var os: String
+                var architecture: String
+                var variant: String?
+            }
+            var digest: String
+            var platform: Platform?
+        }
+        var manifests: [Descriptor]?
+        var config: Descriptor?
+        var layers: [Descriptor]?
+    }
+
+    /// Parses a manifest or an index (OCI or Docker schema 2).
+    /// - Throws: ``RegistryError`` when it is neither.
+    init(_ bytes: [UInt8]) throws(RegistryError) {
+        guard let document = try? JSONDecoder().decode(Document.self, from: Data(bytes)) else {
+            throw RegistryError(.manifestInvalid, "the manifest is not JSON Wharf can read")
+        }
+        if let manifests = document.manifests {
+            var children: [Child] = []
+            for entry in manifests {
+                children.append(Child(digest: try Digest(parsing: entry.digest), platform: entry.platform.map { Self.platformName($0.os, $0.architecture, $0.variant) }))
+            }
+            self = .index(children)
+        } else if let config = document.config, let layers = document.layers {
+            var blobs: [Digest] = []
+            for entry in [config] + layers { blobs.append(try Digest(parsing: entry.digest)) }
+            self = .image(blobs: blobs)
+        } else {
+            throw RegistryError(.manifestInvalid, "the manifest has neither manifests nor config and layers (schema 1 is not warmed)")
+        }
+    }
+
+    /// `os/architecture[/variant]`.
+    static func platformName(_ os: String, _ architecture: String, _ variant: String?) -> String {
+        [os, architecture, variant].compactMap { $0 }.joined(separator: "/")
+    }
+
+    /// The children to warm: all, or those of `platform` (`linux/arm64` also matches `linux/arm64/v8`).
+    static func select(_ children: [Child], platform: String?) -> [Child] {
+        guard let platform else { return children }
+        return children.filter { child in
+            guard let name = child.platform else { return false }
+            return name == platform || name.hasPrefix(platform + "/")
+        }
+    }
+}
