@@ -9,6 +9,7 @@ import Metrics
 import Prometheus
 import NIOFileSystem
 import PullThrough
+import Registry
 import ServiceLifecycle
 import Storage
 import UnixSignals
@@ -56,6 +57,24 @@ public struct WharfApplication: Sendable {
     /// two missed probes, plus the probe's own timeout.
     static let reachabilityWindow: TimeInterval = 2 * 30 + 5
 
+    /// The Service keeping `proxy.warm` fresh, once per tagttl; none without images.
+    private func warmService(cache: PullThroughCache, upstreams: UpstreamTable) throws(ConfigurationError) -> [any Service] {
+        guard !configuration.proxy.warm.isEmpty else { return [] }
+        var items: [WarmService.Item] = []
+        for (index, image) in configuration.proxy.warm.enumerated() {
+            switch upstreams.select(namespace: image.registry, path: "/v2/") {
+            case .upstream(let upstream, _): items.append(.init(image: image, upstream: upstream))
+            case .unknownNamespace(let host): throw configuration.origins.error("proxy.warm[\(index)]", "no upstream is configured for registry \(host)")
+            }
+        }
+        #if arch(arm64)
+        let platform = "linux/arm64"
+        #else
+        let platform = "linux/amd64"
+        #endif
+        return [WarmService(cache: cache, items: items, interval: configuration.proxy.tagTTL, platform: platform, logger: logger)]
+    }
+
     private func serve(store: any ContentStore, upstreams: UpstreamTable) async throws {
         let downloads = DownloadService()
         let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(store), logger: logger)
@@ -85,6 +104,7 @@ public struct WharfApplication: Sendable {
         if let settings = configuration.http.tls {
             tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
         }
+        let warmer = try warmService(cache: cache, upstreams: upstreams)
         let activity = ServerActivity()
         let prober = UpstreamProbeService(upstreams: upstreams.all, interval: Self.probeInterval, logger: logger)
         let status = StatusSources(
@@ -129,7 +149,7 @@ public struct WharfApplication: Sendable {
         // SIGTERM/SIGINT: stop accepting and let running responses finish, for 30 s at most;
         // a second signal during that time cancels everything at once.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper, prober] + authServices + listeners.services,
+            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper, prober] + authServices + warmer + listeners.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

@@ -55,6 +55,18 @@ struct PullFixture {
         folder.remove()
     }
 
+    /// Pushes `image` as `repository:tag` to the upstream (a tag that moves, for example).
+    func push(_ image: TestImage, repository: String, tag: String) async throws {
+        let seeder = RegistrySeeder(baseURL: upstream.url)
+        do {
+            try await seeder.push(image, repository: repository, tag: tag)
+            try await seeder.shutdown()
+        } catch {
+            try? await seeder.shutdown()
+            throw error
+        }
+    }
+
     /// Files of a `dir:` copy, by name.
     static func files(in path: String) throws -> [String: Data] {
         var files: [String: Data] = [:]

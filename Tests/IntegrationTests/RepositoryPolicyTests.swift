@@ -85,14 +85,7 @@ struct RepositoryPolicyTests {
             #expect(try await heads("library/base") == 1)
             #expect(try await heads("library/free") == 1)
             // The pinned tag moves upstream; a pinned tag must not see it.
-            let seeder = RegistrySeeder(baseURL: fixture.upstream.url)
-            do {
-                try await seeder.push(moved, repository: "library/base", tag: "v1.0")
-                try await seeder.shutdown()
-            } catch {
-                try? await seeder.shutdown()
-                throw error
-            }
+            try await fixture.push(moved, repository: "library/base", tag: "v1.0")
             try await Task.sleep(until: fetchedAt + .seconds(2.5), clock: .continuous)
 
             #expect(try await digest("/v2/library/base/manifests/v1.0") == first.manifestDigest, "the pinned tag keeps its cached digest")

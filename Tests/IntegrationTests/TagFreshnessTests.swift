@@ -33,14 +33,7 @@ struct TagFreshnessTests {
             #expect(initial.headers.first(name: "Docker-Content-Digest") == first.manifestDigest)
             #expect(try await tagRequests(fixture.upstream) == TagRequests(heads: 1, gets: 1), "an unknown tag is resolved with a HEAD, and fetched")
             if let moved {
-                let seeder = RegistrySeeder(baseURL: fixture.upstream.url)
-                do {
-                    try await seeder.push(moved, repository: "library/test", tag: "latest")
-                    try await seeder.shutdown()
-                } catch {
-                    try? await seeder.shutdown()
-                    throw error
-                }
+                try await fixture.push(moved, repository: "library/test", tag: "latest")
             }
             for _ in 0..<5 {
                 let cached = try await HTTPProbe.send(.GET, url)

@@ -101,6 +101,7 @@ enum ConfigurationKeys {
             "upstreams": .implemented,
             "repositories": .section(["allow": .implemented, "deny": .implemented, "pinned": .implemented]),
             "ratelimit": .section(["reserve": .implemented]),
+            "warm": .implemented,
         ]),
         "notifications": .ignoredSection,
         "redis": .ignoredSection,

@@ -1,5 +1,6 @@
 import Foundation
 import PullThrough
+import Registry
 import Upstream
 
 /// `proxy.upstreams` and the units distribution writes durations and sizes in.
@@ -57,6 +58,22 @@ extension ConfigurationLoader {
             throw reader.error(key, "\"\(text)\" is neither a share such as 10% nor a number of pulls such as 20")
         }
         return .pulls(pulls)
+    }
+
+    /// `proxy.warm`: image references, `[HOST/]REPOSITORY[:TAG|@DIGEST]`.
+    static func warmImages(_ reader: TreeReader) throws(ConfigurationError) -> [ImageReference] {
+        guard let value = reader.value("proxy.warm") else { return [] }
+        guard let list = value as? [Any] else { throw reader.error("proxy.warm", "must be a list of images such as library/node:22") }
+        var images: [ImageReference] = []
+        for (index, item) in list.enumerated() {
+            guard let text = item as? String else { throw reader.error("proxy.warm[\(index)]", "must be an image such as library/node:22") }
+            do {
+                images.append(try ImageReference(parsing: text))
+            } catch {
+                throw reader.error("proxy.warm[\(index)]", "\"\(text)\" is not an image reference: \(error.message)")
+            }
+        }
+        return images
     }
 
     /// Go-style durations as distribution writes them: `168h`, `1m`, `90s`, `1h30m`, `500ms`.

@@ -197,6 +197,7 @@ public struct ConfigurationLoader: Sendable {
         if let size = try reader.string("storage.maxsize") { configuration.storageMaxSize = try Self.byteSize(size, key: "storage.maxsize", reader: reader) }
         configuration.proxy.upstreams = try Self.upstreams(reader)
         configuration.proxy.repositories = try Self.repositoryPolicy(reader, key: "proxy.repositories", name: "proxy.repositories")
+        configuration.proxy.warm = try Self.warmImages(reader)
         if let reserve = try reader.string("proxy.ratelimit.reserve") {
             configuration.proxy.rateLimitReserve = try Self.budgetReserve(reserve, key: "proxy.ratelimit.reserve", reader: reader)
         }

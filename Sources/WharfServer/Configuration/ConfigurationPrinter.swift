@@ -3,6 +3,7 @@ import DNS01
 import Foundation
 import Logging
 import PullThrough
+import Registry
 
 /// Renders the effective configuration as YAML, with secrets masked.
 public enum ConfigurationPrinter {
@@ -97,6 +98,9 @@ public enum ConfigurationPrinter {
         lines.append("  tagttl: \(seconds(configuration.proxy.tagTTL))")
         if let ttl = configuration.proxy.ttl { lines.append("  ttl: \(seconds(ttl))") }
         lines += repositoryLines(configuration.proxy.repositories, indent: "  ")
+        if !configuration.proxy.warm.isEmpty {
+            lines.append("  warm: [\(configuration.proxy.warm.map { quoted($0.description) }.joined(separator: ", "))]")
+        }
         switch configuration.proxy.rateLimitReserve {
         case .share(let share): lines.append("  ratelimit:\n    reserve: \"\(String(format: "%g", share * 100))%\"")
         case .pulls(let pulls): lines.append("  ratelimit:\n    reserve: \(pulls)")

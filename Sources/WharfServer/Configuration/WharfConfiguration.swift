@@ -3,6 +3,7 @@ import DNS
 import DNS01
 import Logging
 import PullThrough
+import Registry
 
 /// Wharf's effective configuration, after the file, the environment and defaults.
 public struct WharfConfiguration: Sendable, Equatable {
@@ -113,6 +114,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var repositories = RepositoryPolicy(key: "proxy.repositories")
         /// Pulls kept back from every upstream's rate limit (`proxy.ratelimit.reserve`: `10%`, or a count).
         public var rateLimitReserve: CachePolicy.BudgetReserve = .share(0.1)
+        /// Images kept fresh by the warm Service (`proxy.warm`, ours).
+        public var warm: [ImageReference] = []
     }
 
     /// `http.tls.letsencrypt.*`: obtaining certificates with ACME.

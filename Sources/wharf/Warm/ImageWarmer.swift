@@ -25,22 +25,22 @@ struct ImageWarmer {
     }
 
     /// Warms `reference`: with `allPlatforms` every manifest of an index, else those of `platform`.
-    func warm(_ reference: WarmReference, platform: String, allPlatforms: Bool) async throws -> Summary {
+    func warm(_ reference: ImageReference, platform: String, allPlatforms: Bool) async throws -> Summary {
         var summary = Summary()
         let top = try await manifest(reference, reference.reference, summary: &summary)
         var images: [[Digest]] = []
-        switch try WarmManifest(top) {
+        switch try ManifestReferences(top) {
         case .image(let blobs):
             images.append(blobs)
         case .index(let children):
-            let chosen = allPlatforms ? children : WarmManifest.select(children, platform: platform)
+            let chosen = allPlatforms ? children : ManifestReferences.select(children, platform: platform)
             guard !chosen.isEmpty else {
                 let offered = children.compactMap(\.platform).joined(separator: ", ")
                 throw WarmError("\(reference) has no manifest for \(platform); it has \(offered.isEmpty ? "none with a platform" : offered)")
             }
             for child in chosen {
                 progress.line("\(reference): \(child.platform ?? "no platform") \(child.digest)")
-                guard case .image(let blobs) = try WarmManifest(try await manifest(reference, .digest(child.digest), summary: &summary)) else {
+                guard case .image(let blobs) = try ManifestReferences(try await manifest(reference, .digest(child.digest), summary: &summary)) else {
                     throw WarmError("\(child.digest) in \(reference) is an index inside an index, which is not warmed")
                 }
                 images.append(blobs)
@@ -54,7 +54,7 @@ struct ImageWarmer {
         return summary
     }
 
-    private func manifest(_ image: WarmReference, _ reference: Reference, summary: inout Summary) async throws -> [UInt8] {
+    private func manifest(_ image: ImageReference, _ reference: Reference, summary: inout Summary) async throws -> [UInt8] {
         let response = try await get(image.manifestPath(reference), accept: MediaType.defaultManifestAccept)
         let body = try await response.body.collect(upTo: 4 * 1024 * 1024)
         try check(response, body: body, what: "manifest \(reference) of \(image.repository)")
@@ -63,7 +63,7 @@ struct ImageWarmer {
         return Array(body.readableBytesView)
     }
 
-    private func blob(_ image: WarmReference, _ digest: Digest, number: Int, of total: Int, summary: inout Summary) async throws {
+    private func blob(_ image: ImageReference, _ digest: Digest, number: Int, of total: Int, summary: inout Summary) async throws {
         let response = try await get(image.blobPath(digest), accept: nil)
         if response.status != .ok {
             try check(response, body: try await response.body.collect(upTo: 1024 * 1024), what: "blob \(digest)")

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOSSL
+import Registry
 
 /// `wharf warm IMAGE...`: pull images through a running Wharf so they are cached before the
 /// clients that need them arrive.
@@ -58,7 +59,7 @@ struct WarmCommand: AsyncParsableCommand {
         var failed = false
         for image in images {
             do {
-                let reference = try WarmReference(parsing: image)
+                let reference = try ImageReference(parsing: image)
                 let summary = try await warmer.warm(reference, platform: platform ?? Self.hostPlatform, allPlatforms: allPlatforms)
                 print("warmed \(reference): \(summary.manifests) manifests, \(summary.blobs) blobs, \(summary.bytes) bytes (\(summary.alreadyCached) already cached)")
             } catch {

@@ -1,13 +1,15 @@
-import Registry
+/// An image reference as `wharf warm` and `proxy.warm` take it: `[HOST/]REPOSITORY[:TAG|@DIGEST]`,
+/// the host (a first component with a `.` or `:`, or `localhost`) naming the upstream as `?ns=` does.
+public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
+    /// The registry host, when one was given.
+    public var registry: String?
+    public var repository: RepositoryName
+    /// The tag (`latest` when none was given) or digest.
+    public var reference: Reference
 
-/// An image reference as `wharf warm` takes it: `[HOST/]REPOSITORY[:TAG|@DIGEST]`, the host
-/// (a first component with a `.` or `:`, or `localhost`) naming the upstream by `?ns=`.
-struct WarmReference: Sendable, Equatable, CustomStringConvertible {
-    var registry: String?
-    var repository: RepositoryName
-    var reference: Reference
-
-    init(parsing text: String) throws(RegistryError) {
+    /// Parses `text`.
+    /// - Throws: ``RegistryError`` for a bad name, tag or digest.
+    public init(parsing text: String) throws(RegistryError) {
         var rest = Substring(text)
         if let slash = rest.firstIndex(of: "/") {
             let first = rest[..<slash]
@@ -29,12 +31,12 @@ struct WarmReference: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The API path of a manifest of this repository, with `?ns=` when a registry was named.
-    func manifestPath(_ reference: Reference) -> String {
+    public func manifestPath(_ reference: Reference) -> String {
         path("manifests/\(reference)")
     }
 
     /// The API path of a blob of this repository.
-    func blobPath(_ digest: Digest) -> String {
+    public func blobPath(_ digest: Digest) -> String {
         path("blobs/\(digest)")
     }
 
@@ -42,7 +44,7 @@ struct WarmReference: Sendable, Equatable, CustomStringConvertible {
         "/v2/\(repository)/\(tail)" + (registry.map { "?ns=\($0)" } ?? "")
     }
 
-    var description: String {
+    public var description: String {
         let separator = if case .digest = reference { "@" } else { ":" }
         return (registry.map { "\($0)/" } ?? "") + "\(repository)\(separator)\(reference)"
     }

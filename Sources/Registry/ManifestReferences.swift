@@ -1,12 +1,13 @@
 import Foundation
-import Registry
 
-/// What `wharf warm` reads from a manifest: an index's children with their platforms, or an
-/// image's config and layers.
-enum WarmManifest: Equatable {
-    struct Child: Equatable {
-        var digest: Digest
-        var platform: String?
+/// What a manifest refers to: an index's children with their platforms, or an image's config
+/// and layers (what pre-warming fetches).
+public enum ManifestReferences: Sendable, Equatable {
+    /// A manifest an index lists.
+    public struct Child: Sendable, Equatable {
+        public var digest: Digest
+        /// `os/architecture[/variant]`, when the index says.
+        public var platform: String?
     }
 
     case index([Child])
@@ -29,7 +30,7 @@ enum WarmManifest: Equatable {
 
     /// Parses a manifest or an index (OCI or Docker schema 2).
     /// - Throws: ``RegistryError`` when it is neither.
-    init(_ bytes: [UInt8]) throws(RegistryError) {
+    public init(_ bytes: [UInt8]) throws(RegistryError) {
         guard let document = try? JSONDecoder().decode(Document.self, from: Data(bytes)) else {
             throw RegistryError(.manifestInvalid, "the manifest is not JSON Wharf can read")
         }
@@ -54,7 +55,7 @@ enum WarmManifest: Equatable {
     }
 
     /// The children to warm: all, or those of `platform` (`linux/arm64` also matches `linux/arm64/v8`).
-    static func select(_ children: [Child], platform: String?) -> [Child] {
+    public static func select(_ children: [Child], platform: String?) -> [Child] {
         guard let platform else { return children }
         return children.filter { child in
             guard let name = child.platform else { return false }
