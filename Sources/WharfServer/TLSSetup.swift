@@ -13,6 +13,8 @@ struct TLSSetup {
     let provider: CertificateProvider
     let services: [any Service]
     let configuration: TLSConfiguration
+    /// The pending TLS-ALPN-01 validation certificates the listener answers `acme-tls/1` hellos from.
+    let validations: TLSALPN01ChallengeTable
 
     static func make(
         _ settings: WharfConfiguration.TLSSettings,
@@ -24,6 +26,7 @@ struct TLSSetup {
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
         var services: [any Service] = []
+        let validations = TLSALPN01ChallengeTable()
         switch settings.source {
         case .files(let certificate, let key):
             let pair: CertificatePair
@@ -48,7 +51,7 @@ struct TLSSetup {
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solver: any ChallengeSolver
             do {
-                solver = try Self.solver(for: acme.challenge, tokens: tokens, logger: logger)
+                solver = try Self.solver(for: acme.challenge, tokens: tokens, validations: validations, logger: logger)
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
@@ -90,16 +93,23 @@ struct TLSSetup {
             clientCAs: clientCAs.isEmpty ? nil : clientCAs,
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
-        return TLSSetup(provider: provider, services: services, configuration: configuration)
+        return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations)
     }
 
     /// The solver that answers `challenge`.
     ///
     /// - Throws: ``DNSError`` when the DNS-01 provider's settings cannot be used.
-    static func solver(for challenge: WharfConfiguration.ChallengeSettings, tokens: HTTP01TokenTable, logger: Logger) throws -> any ChallengeSolver {
+    static func solver(
+        for challenge: WharfConfiguration.ChallengeSettings,
+        tokens: HTTP01TokenTable,
+        validations: TLSALPN01ChallengeTable,
+        logger: Logger
+    ) throws -> any ChallengeSolver {
         switch challenge {
         case .http01:
             return HTTP01Solver(tokens: tokens)
+        case .tlsALPN01:
+            return TLSALPN01Solver(table: validations)
         case .dns01(let dns):
             switch dns.provider {
             case .rfc2136(let settings): return try RFC2136Solver(settings: settings, propagation: dns.propagation, logger: logger)

@@ -63,11 +63,11 @@ extension ConfigurationLoader {
             type = parsed
         }
         switch type {
-        case .http01:
+        case .http01, .tlsALPN01:
             if reader.value("http.tls.letsencrypt.dns") != nil {
                 throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
             }
-            return .http01
+            return type == .http01 ? .http01 : .tlsALPN01
         case .dns01:
             return .dns01(try dnsSettings(reader))
         }

@@ -1,0 +1,85 @@
+import ACME
+import Certificates
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// A TLS child channel that answers TLS-ALPN-01 validation handshakes (RFC 8737) on the same port.
+///
+/// swift-nio-ssl picks the certificate before ALPN is negotiated, and its per-handshake callback
+/// sees only the server name, so the ClientHello is read first (``ClientHelloRouter``). A hello
+/// offering only `acme-tls/1` for a name with a pending challenge in `challenges` gets the
+/// validation certificate and the connection closes after the handshake; every other connection
+/// gets `base` (the ordinary TLS pipeline) untouched.
+struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
+    /// What became of one connection.
+    enum Route: Sendable {
+        case served(Base.Value)
+        case validation
+    }
+
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let route: EventLoopFuture<Route>
+    }
+
+    let base: Base
+    let challenges: TLSALPN01ChallengeTable
+    /// How long a client may take to send its ClientHello.
+    var helloLimit: TimeAmount = .seconds(30)
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let decided = channel.eventLoop.makePromise(of: Route.self)
+        channel.closeFuture.whenComplete { _ in decided.fail(ChannelError.ioOnClosedChannel) }
+        let router = ClientHelloRouter(limit: helloLimit) { [base, challenges] channel, hello in
+            if let context = Self.validationContext(for: hello, in: challenges) {
+                logger.info("answering a TLS-ALPN-01 validation handshake", metadata: ["servername": "\(hello?.serverName ?? "-")"])
+                decided.succeed(.validation)
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                    try channel.pipeline.syncOperations.addHandler(CloseAfterHandshakeHandler())
+                }
+            }
+            let served = base.setup(channel: channel, logger: logger)
+            served.map(Route.served).cascade(to: decided)
+            return served.map { _ in }
+        }
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(router)
+            return Value(channel: channel, route: decided.futureResult)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        guard case .served(let served) = try? await value.route.get() else {
+            try? await value.channel.closeFuture.get()
+            return
+        }
+        await base.handle(value: served, logger: logger)
+    }
+
+    /// The validation context when `hello` offers only `acme-tls/1` and names a pending challenge.
+    static func validationContext(for hello: ClientHello?, in challenges: TLSALPN01ChallengeTable) -> NIOSSLContext? {
+        guard let hello, hello.applicationProtocols == [TLSALPN01ChallengeTable.applicationProtocol], let name = hello.serverName else { return nil }
+        return challenges.context(forServerName: name)
+    }
+}
+
+/// Closes a validation connection once its handshake is done (or failed): RFC 8737 §3 has no
+/// application data on it.
+final class CloseAfterHandshakeHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted? = event as? TLSUserEvent {
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}

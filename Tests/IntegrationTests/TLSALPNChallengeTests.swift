@@ -1,0 +1,97 @@
+import Foundation
+import Synchronization
+import Testing
+import WharfTesting
+
+@Suite("TLS-ALPN-01 on the main TLS port: validation handshakes next to ordinary clients")
+struct TLSALPNChallengeTests {
+    /// What `openssl s_client -alpn <protocols>` saw: the ALPN result line and the leaf's text.
+    static func handshake(port: Int, serverName: String, alpn: String) async throws -> (alpn: String, certificate: String) {
+        let openssl = try Command.locate("openssl", debianPackage: "openssl")
+        let script = "\(openssl) s_client -connect 127.0.0.1:\(port) -servername \(serverName) -alpn \(alpn) </dev/null 2>/dev/null"
+        let session = try await Command.run("/bin/sh", ["-c", script])
+        let text = try await Command.run("/bin/sh", ["-c", "\(script) | \(openssl) x509 -noout -text"])
+        let alpnLine = session.stdout.split(separator: "\n").first { $0.contains("ALPN") }.map(String.init) ?? "(no ALPN line)"
+        return (alpnLine, text.stdout)
+    }
+
+    /// skopeo pulls through Wharf's TLS port one after another until `done`; each pull's exit status.
+    static func pullRepeatedly(port: Int, folder: TemporaryFolder, until done: StopFlag) async throws -> [Int32] {
+        var statuses: [Int32] = []
+        while !done.isSet {
+            let pull = try await Skopeo.copy(
+                "docker://127.0.0.1:\(port)/library/test:latest", "dir:\(folder.file("pull-\(statuses.count)"))", arguments: ["--src-tls-verify=false"])
+            statuses.append(pull.status)
+        }
+        return statuses
+    }
+
+    @Test("a ClientHello offering only acme-tls/1 for a name with no pending challenge gets the ordinary certificate and no acme-tls/1")
+    func noPendingChallenge() async throws {
+        let setup = try await TLSServingTests.Setup.start("alpn-none")
+        let acme = try await Self.handshake(port: setup.wharf.port, serverName: "localhost", alpn: "acme-tls/1")
+        #expect(!acme.certificate.isEmpty, "a certificate was presented")
+        #expect(!acme.certificate.contains("1.3.6.1.5.5.7.1.31"), "no acmeIdentifier extension:\n\(acme.certificate)")
+        #expect(acme.certificate.contains("Issuer: CN = test-ca"), "the configured certificate:\n\(acme.certificate)")
+        #expect(acme.alpn.contains("No ALPN negotiated"), "\(acme.alpn)")
+        let ordinary = try await Self.handshake(port: setup.wharf.port, serverName: "localhost", alpn: "h2,http/1.1")
+        #expect(ordinary.alpn.contains("ALPN protocol: h2"), "the ordinary pipeline is untouched: \(ordinary.alpn)")
+        let pull = try await Skopeo.copy("docker://localhost:\(setup.wharf.port)/library/test:latest", "dir:\(setup.folder.file("pulled"))", arguments: ["--src-cert-dir", setup.certDir])
+        #expect(pull.status == 0, "\(pull.summary)")
+        await setup.stop()
+    }
+
+    @Test("a certificate by TLS-ALPN-01 with no plain listener, while skopeo pulls over the same port during the validation")
+    func obtainsWithoutPlainListener() async throws {
+        let folder = try TemporaryFolder(prefix: "wharf-alpn")
+        defer { folder.remove() }
+        let port = try FreePort.make()
+        var options = PebbleOptions(httpPort: try FreePort.make())   // nothing listens for HTTP-01
+        options.tlsPort = port
+        async let pebbleStart = PebblePeer.start(in: folder, options: options)
+        async let upstreamStart = DockerRegistryPeer.start(in: folder)
+        let (pebble, upstream) = (try await pebbleStart, try await upstreamStart)
+        let seeder = RegistrySeeder(baseURL: upstream.url)
+        try await seeder.push(try ImageFactory.image(layerSizes: [200_000], seed: 18), repository: "library/test", tag: "latest")
+        try await seeder.shutdown()
+        let rootPath = folder.file("pebble-root.pem")
+        try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
+
+        let wharf = try await WharfProcess.start(
+            in: folder,
+            upstreamURL: upstream.url,
+            httpYAML: """
+                  tls:
+                    letsencrypt:
+                      hosts: [mirror.example.test]
+                      challenge: tls-alpn-01
+                      directoryurl: \(pebble.directoryURL)
+                      cabundle: \(pebble.caBundlePath)
+                      cachefile: \(folder.file("state"))
+                """,
+            port: port
+        )
+        let done = StopFlag()
+        async let pulling = Self.pullRepeatedly(port: port, folder: folder, until: done)
+        let issued = try await ACMEServingTests.waitForVerified(port: port, name: "mirror.example.test", rootPath: rootPath, attempts: 300)?.verified == true
+        done.set()
+        let statuses = try await pulling
+        let log = wharf.log()
+        #expect(issued, "the TLS-ALPN-01 certificate verifies against Pebble's root\n\(log.suffix(3000))")
+        #expect(log.contains("answering a TLS-ALPN-01 validation handshake"), "Pebble's validator was answered on the main port")
+        #expect(!log.contains("plain listener"), "no plain listener runs")
+        #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == 0 }, "every skopeo pull during the validation succeeded: \(statuses)")
+        let after = try await Skopeo.copy("docker://127.0.0.1:\(port)/library/test:latest", "dir:\(folder.file("after"))", arguments: ["--src-tls-verify=false"])
+        #expect(after.status == 0, "\(after.summary)")
+        await wharf.stop()
+        await upstream.stop()
+        await pebble.stop()
+    }
+}
+
+/// Tells a loop in another task to stop after its current round.
+final class StopFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
+}
