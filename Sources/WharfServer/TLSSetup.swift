@@ -49,19 +49,19 @@ struct TLSSetup {
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
-            let solver: any ChallengeSolver
+            let solvers: [any ChallengeSolver]
             do {
-                solver = try Self.solver(for: acme.challenge, tokens: tokens, validations: validations, logger: logger)
+                solvers = try acme.challenges.map { try Self.solver(for: $0, tokens: tokens, validations: validations, logger: logger) }
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
-            services.append(ACMECertificateManager(order: order, client: client, store: store, solver: solver, provider: provider, logger: logger))
-            if let profile = acme.profile {
+            services.append(ACMECertificateManager(order: order, client: client, store: store, solvers: solvers, provider: provider, logger: logger))
+            if acme.profile != nil || acme.hosts.contains(where: { IPAddressText.bytes(of: $0) != nil }) {
                 services.append(
-                    ACMEProfileCheck(profile: profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
+                    ACMEProfileCheck(profile: acme.profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
                 )
             }
-            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
+            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenges.map { "\($0.type)" })"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()

@@ -15,6 +15,30 @@ struct TLSALPNChallengeTests {
         return (alpnLine, text.stdout)
     }
 
+    /// Pebble with `options` and an upstream registry, started together, and Pebble's root written to `pebble-root.pem`.
+    static func peers(in folder: TemporaryFolder, options: PebbleOptions) async throws -> (pebble: PebblePeer, upstream: DockerRegistryPeer, rootPath: String) {
+        async let pebbleStart = PebblePeer.start(in: folder, options: options)
+        async let upstreamStart = DockerRegistryPeer.start(in: folder)
+        let (pebble, upstream) = (try await pebbleStart, try await upstreamStart)
+        let rootPath = folder.file("pebble-root.pem")
+        try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
+        return (pebble, upstream, rootPath)
+    }
+
+    /// The `http:` keys for ACME from `pebble` with `challenge`; `extra` holds more `letsencrypt` keys.
+    static func acmeYAML(hosts: String, challenge: String, pebble: PebblePeer, state: String, extra: String = "") -> String {
+        """
+          tls:
+            letsencrypt:
+              hosts: \(hosts)
+              challenge: \(challenge)
+              directoryurl: \(pebble.directoryURL)
+              cabundle: \(pebble.caBundlePath)
+              cachefile: \(state)
+        \(extra)
+        """
+    }
+
     /// skopeo pulls through Wharf's TLS port one after another until `done`; each pull's exit status.
     static func pullRepeatedly(port: Int, folder: TemporaryFolder, until done: StopFlag) async throws -> [Int32] {
         var statuses: [Int32] = []
@@ -48,27 +72,15 @@ struct TLSALPNChallengeTests {
         let port = try FreePort.make()
         var options = PebbleOptions(httpPort: try FreePort.make())   // nothing listens for HTTP-01
         options.tlsPort = port
-        async let pebbleStart = PebblePeer.start(in: folder, options: options)
-        async let upstreamStart = DockerRegistryPeer.start(in: folder)
-        let (pebble, upstream) = (try await pebbleStart, try await upstreamStart)
+        let (pebble, upstream, rootPath) = try await Self.peers(in: folder, options: options)
         let seeder = RegistrySeeder(baseURL: upstream.url)
         try await seeder.push(try ImageFactory.image(layerSizes: [200_000], seed: 18), repository: "library/test", tag: "latest")
         try await seeder.shutdown()
-        let rootPath = folder.file("pebble-root.pem")
-        try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
 
         let wharf = try await WharfProcess.start(
             in: folder,
             upstreamURL: upstream.url,
-            httpYAML: """
-                  tls:
-                    letsencrypt:
-                      hosts: [mirror.example.test]
-                      challenge: tls-alpn-01
-                      directoryurl: \(pebble.directoryURL)
-                      cabundle: \(pebble.caBundlePath)
-                      cachefile: \(folder.file("state"))
-                """,
+            httpYAML: Self.acmeYAML(hosts: "[mirror.example.test]", challenge: "tls-alpn-01", pebble: pebble, state: folder.file("state")),
             port: port
         )
         let done = StopFlag()

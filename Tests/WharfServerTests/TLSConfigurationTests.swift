@@ -44,6 +44,30 @@ struct TLSConfigurationTests {
         #expect(http01.plainListener == .init(host: "0.0.0.0", port: 80))
     }
 
+    @Test("challenge takes an ordered list; the plain listener runs when http-01 is in it; dns settings need dns-01 in it")
+    func challengeList() throws {
+        let base = "version: 0.1\nhttp:\n  tls:\n    letsencrypt:\n      hosts: [a.example]\n"
+        let listed = try loader.load(yaml: base + "      challenge: [tls-alpn-01, http-01]\n", source: "list.yml", environment: [:]).configuration
+        guard case .acme(let acme) = listed.http.tls?.source else {
+            Issue.record("no ACME settings read")
+            return
+        }
+        #expect(acme.challenges == [.tlsALPN01, .http01])
+        #expect(listed.http.plainListener == .init(host: "0.0.0.0", port: 80))
+        #expect(ConfigurationPrinter.render(listed).contains("challenge: [tls-alpn-01, http-01]"))
+        for (yaml, message) in [
+            ("      challenge: [http-01, http-01]\n", "twice"),
+            ("      challenge: []\n", "empty"),
+            ("      challenge: [tls-alpn-01]\n      dns:\n        provider: exec\n", "need challenge: dns-01"),
+        ] {
+            #expect {
+                try loader.load(yaml: base + yaml, source: "bad.yml", environment: [:])
+            } throws: { error in
+                "\(error)".contains(message)
+            }
+        }
+    }
+
     @Test("a file without http.tls serves plain HTTP; no file at all serves TLS from the local CA")
     func defaults() throws {
         #expect(try loader.load(yaml: "version: 0.1\n", source: "plain.yml", environment: [:]).configuration.http.tls == nil)
