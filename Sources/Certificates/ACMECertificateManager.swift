@@ -212,7 +212,7 @@ public struct ACMECertificateManager: Service {
     }
 
     /// Orders with each challenge in turn until one succeeds, starting with the one that obtained
-    /// the stored certificate.
+    /// the stored certificate. A failure names the challenge it happened with.
     private func obtain(replaces: ARICertificateID?) async throws -> IssuedCertificate {
         let remembered = try? await store.loadMetadata(name: order.name)?.challenge
         let ordered = ChallengeOrder.solvers(solvers, preferring: remembered)
@@ -224,13 +224,14 @@ public struct ACMECertificateManager: Service {
                     hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain,
                     replaces: replaces?.value, profile: order.profile
                 )
-            } catch let error as ACMEError where index < ordered.count - 1 && ChallengeOrder.fallsBack(after: error) {
+            } catch let error as ACMEError where failures.isEmpty && !ChallengeOrder.fallsBack(after: error) {
+                throw error   // about the order, not the challenge: as the CA said it
+            } catch {
+                failures.append("\(solver.challengeType): \(error)")
+                let fallsBack = (error as? ACMEError).map(ChallengeOrder.fallsBack(after:)) ?? !(error is CancellationError)
+                guard index < ordered.count - 1, fallsBack else { throw ChallengeFallbackError(failures: failures) }
                 let next = ordered[index + 1].challengeType
                 logger.warning("the challenge failed; trying the next one", metadata: ["challenge": "\(solver.challengeType)", "next": "\(next)", "error": "\(error)"])
-                failures.append("\(solver.challengeType): \(error)")
-            } catch {
-                guard !failures.isEmpty else { throw error }
-                throw ChallengeFallbackError(failures: failures + ["\(solver.challengeType): \(error)"])
             }
         }
         throw ChallengeFallbackError(failures: failures)

@@ -12,13 +12,15 @@ enum ChallengeOrder {
     }
 
     /// Whether, after `error`, the next challenge is worth an order: not for a rate limit (the next
-    /// order meets the same limit) nor for a certificate already replaced (the caller handles it).
+    /// order meets the same limit), a configuration the CA refuses, nor a certificate already
+    /// replaced (the caller handles it).
     static func fallsBack(after error: ACMEError) -> Bool {
-        error.retryAfter == nil && error.problem?.shortType != "alreadyReplaced"
+        error.retryAfter == nil && error.kind != .invalidConfiguration && error.problem?.shortType != "alreadyReplaced"
     }
 }
 
-/// Every configured challenge failed for an order; the description gives each one's error.
+/// The challenges tried for an order failed; the description gives each one's error, prefixed
+/// with its type (`http-01: the CA could not validate ...`).
 public struct ChallengeFallbackError: Error, CustomStringConvertible, Sendable {
     private enum Code: Sendable {
         case allFailed([String])
@@ -34,7 +36,8 @@ public struct ChallengeFallbackError: Error, CustomStringConvertible, Sendable {
     /// Each challenge's failure, in the order tried.
     public var description: String {
         switch code {
-        case .allFailed(let failures): "every configured challenge failed: " + failures.joined(separator: "; then ")
+        case .allFailed(let failures) where failures.count == 1: failures[0]
+        case .allFailed(let failures): "every challenge tried failed: " + failures.joined(separator: "; then ")
         }
     }
 }
