@@ -65,6 +65,25 @@ struct TLSALPNChallengeTests {
         await setup.stop()
     }
 
+    @Test("a connection that never sends its ClientHello does not hold up shutdown")
+    func silentConnectionAtShutdown() async throws {
+        let setup = try await TLSServingTests.Setup.start("alpn-silent")
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(setup.wharf.port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        #expect(connected == 0)
+        // A handshake on another connection after it: the silent one was accepted first.
+        #expect(try await Self.handshake(port: setup.wharf.port, serverName: "localhost", alpn: "http/1.1").certificate.contains("test-ca"))
+        setup.wharf.send(SIGTERM)
+        let status = try await setup.wharf.waitForExit(timeout: .seconds(20))
+        #expect(status != nil, "wharf exits on SIGTERM while a connection has sent nothing (the ClientHello limit is 30 s)")
+        await setup.stop()
+    }
+
     @Test("a certificate by TLS-ALPN-01 with no plain listener, while skopeo pulls over the same port during the validation")
     func obtainsWithoutPlainListener() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-alpn")

@@ -61,7 +61,9 @@ final class ClientHelloRouter: ChannelInboundHandler, RemovableChannelHandler {
             let (router, context) = loopBound.value
             switch result {
             case .success: router.passOn(context: context)
-            case .failure(let error): context.fireErrorCaught(error)
+            case .failure(let error):
+                context.fireErrorCaught(error)
+                context.close(promise: nil)
             }
         }
     }

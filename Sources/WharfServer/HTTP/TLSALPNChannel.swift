@@ -5,6 +5,8 @@ import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
+import ServiceLifecycle
+import Synchronization
 
 /// A TLS child channel that answers TLS-ALPN-01 validation handshakes (RFC 8737) on the same port.
 ///
@@ -23,6 +25,15 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         let channel: any Channel
         let route: EventLoopFuture<Route>
+        /// Set once the ClientHello is read; before that a shutdown closes the connection.
+        let helloRead: HelloRead
+    }
+
+    /// Whether a connection's ClientHello was read.
+    final class HelloRead: Sendable {
+        private let state = Atomic(false)
+        var isSet: Bool { state.load(ordering: .acquiring) }
+        func set() { state.store(true, ordering: .releasing) }
     }
 
     let base: Base
@@ -33,7 +44,9 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let decided = channel.eventLoop.makePromise(of: Route.self)
         channel.closeFuture.whenComplete { _ in decided.fail(ChannelError.ioOnClosedChannel) }
+        let helloRead = HelloRead()
         let router = ClientHelloRouter(limit: helloLimit) { [base, challenges] channel, hello in
+            helloRead.set()
             if let context = Self.validationContext(for: hello, in: challenges) {
                 logger.info("answering a TLS-ALPN-01 validation handshake", metadata: ["servername": "\(hello?.serverName ?? "-")"])
                 decided.succeed(.validation)
@@ -48,12 +61,18 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
         }
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(router)
-            return Value(channel: channel, route: decided.futureResult)
+            return Value(channel: channel, route: decided.futureResult, helloRead: helloRead)
         }
     }
 
     func handle(value: Value, logger: Logger) async {
-        guard case .served(let served) = try? await value.route.get() else {
+        // A connection still silent at shutdown is closed, not waited for until the hello limit.
+        let route = await withGracefulShutdownHandler {
+            try? await value.route.get()
+        } onGracefulShutdown: {
+            if !value.helloRead.isSet { value.channel.close(promise: nil) }
+        }
+        guard case .served(let served) = route else {
             try? await value.channel.closeFuture.get()
             return
         }
