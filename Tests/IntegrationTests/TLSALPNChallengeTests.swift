@@ -65,6 +65,23 @@ struct TLSALPNChallengeTests {
         await setup.stop()
     }
 
+    @Test("a ClientHello split over several TLS records reaches the ordinary pipeline whole: h2 is negotiated")
+    func fragmentedHello() async throws {
+        let setup = try await TLSServingTests.Setup.start("alpn-fragmented")
+        let openssl = try Command.locate("openssl", debianPackage: "openssl")
+        // Long unknown protocol names make the hello over 1 KiB; -max_send_frag 512 cuts it into records.
+        let filler = (1...4).map { String(repeating: Character(String($0)), count: 200) }
+        let alpn = (filler + ["h2"]).joined(separator: ",")
+        let script = "\(openssl) s_client -connect 127.0.0.1:\(setup.wharf.port) -servername localhost -max_send_frag 512 -msg -alpn \(alpn) </dev/null 2>/dev/null"
+        let session = try await Command.run("/bin/sh", ["-c", script])
+        // -msg shows each record header sent; those before the server's first answer carry the ClientHello.
+        let sent = session.stdout.split(separator: "\n").prefix { !$0.hasPrefix("<<<") }
+        let records = sent.filter { $0.contains("RecordHeader") }.count
+        #expect(records >= 2, "the ClientHello went out in \(records) records:\n\(sent.joined(separator: "\n"))")
+        #expect(session.stdout.contains("ALPN protocol: h2"), "\(session.stdout.suffix(1500))")
+        await setup.stop()
+    }
+
     @Test("a connection that never sends its ClientHello does not hold up shutdown")
     func silentConnectionAtShutdown() async throws {
         let setup = try await TLSServingTests.Setup.start("alpn-silent")
@@ -107,6 +124,7 @@ struct TLSALPNChallengeTests {
         let issued = try await ACMEServingTests.waitForVerified(port: port, name: "mirror.example.test", rootPath: rootPath, attempts: 300)?.verified == true
         done.set()
         let statuses = try await pulling
+        print("TLS-ALPN-01: \(statuses.count) skopeo pulls over the TLS port while the certificate was ordered and validated")
         let log = wharf.log()
         #expect(issued, "the TLS-ALPN-01 certificate verifies against Pebble's root\n\(log.suffix(3000))")
         #expect(log.contains("answering a TLS-ALPN-01 validation handshake"), "Pebble's validator was answered on the main port")
