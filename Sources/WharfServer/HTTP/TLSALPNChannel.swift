@@ -4,7 +4,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOSSL
-import NIOTLS
 import ServiceLifecycle
 import Synchronization
 
@@ -83,22 +82,5 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
     static func validationContext(for hello: ClientHello?, in challenges: TLSALPN01ChallengeTable) -> NIOSSLContext? {
         guard let hello, hello.applicationProtocols == [TLSALPN01ChallengeTable.applicationProtocol], let name = hello.serverName else { return nil }
         return challenges.context(forServerName: name)
-    }
-}
-
-/// Closes a validation connection once its handshake is done (or failed): RFC 8737 §3 has no
-/// application data on it.
-final class CloseAfterHandshakeHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if case .handshakeCompleted? = event as? TLSUserEvent {
-            context.close(promise: nil)
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
