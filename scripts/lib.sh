@@ -22,6 +22,17 @@ ensure_swift() {
     fi
 }
 
+# Installs PyPI packages (name==version) into the project's ignored .venv when missing, and puts
+# its bin/ first on PATH.
+ensure_pypi_packages() {
+    local venv; venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    local missing=()
+    for spec in "$@"; do "$venv/bin/pip" show -q "${spec%%==*}" > /dev/null 2>&1 || missing+=("$spec"); done
+    [ ${#missing[@]} -eq 0 ] || "$venv/bin/pip" install -q "${missing[@]}" >&2
+    export PATH="$venv/bin:$PATH"
+}
+
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).

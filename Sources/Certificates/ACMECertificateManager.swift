@@ -31,7 +31,8 @@ public struct ACMECertificateManager: Service {
     let order: Order
     let client: ACMEClient
     let store: any CertificateStateStore
-    let solver: any ChallengeSolver
+    /// The challenges to try, in the configured order; the one that last worked goes first.
+    let solvers: [any ChallengeSolver]
     let provider: CertificateProvider
     let policy: RenewalPolicy
     let logger: Logger
@@ -39,11 +40,13 @@ public struct ACMECertificateManager: Service {
     /// - Parameters:
     ///   - client: the CA; its account store is usually `store` too.
     ///   - store: where certificates, the order lock and renewal requests are kept.
+    ///   - solvers: the challenges to try in order when one fails (at least one); the one that
+    ///     obtained the stored certificate is tried first.
     public init(
         order: Order,
         client: ACMEClient,
         store: any CertificateStateStore,
-        solver: any ChallengeSolver,
+        solvers: [any ChallengeSolver],
         provider: CertificateProvider,
         policy: RenewalPolicy = .init(),
         logger: Logger
@@ -51,7 +54,7 @@ public struct ACMECertificateManager: Service {
         self.order = order
         self.client = client
         self.store = store
-        self.solver = solver
+        self.solvers = solvers
         self.provider = provider
         self.policy = policy
         self.logger = logger
@@ -208,10 +211,29 @@ public struct ACMECertificateManager: Service {
         )
     }
 
+    /// Orders with each challenge in turn until one succeeds, starting with the one that obtained
+    /// the stored certificate. A failure names the challenge it happened with.
     private func obtain(replaces: ARICertificateID?) async throws -> IssuedCertificate {
-        try await client.obtainCertificate(
-            hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain,
-            replaces: replaces?.value, profile: order.profile
-        )
+        let remembered = try? await store.loadMetadata(name: order.name)?.challenge
+        let ordered = ChallengeOrder.solvers(solvers, preferring: remembered)
+        var failures: [String] = []
+        for (index, solver) in ordered.enumerated() {
+            logger.info("ordering with a challenge", metadata: ["hosts": "\(order.hosts)", "challenge": "\(solver.challengeType)"])
+            do {
+                return try await client.obtainCertificate(
+                    hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain,
+                    replaces: replaces?.value, profile: order.profile
+                )
+            } catch let error as ACMEError where failures.isEmpty && !ChallengeOrder.fallsBack(after: error) {
+                throw error   // about the order, not the challenge: as the CA said it
+            } catch {
+                failures.append("\(solver.challengeType): \(error)")
+                let fallsBack = (error as? ACMEError).map(ChallengeOrder.fallsBack(after:)) ?? !(error is CancellationError)
+                guard index < ordered.count - 1, fallsBack else { throw ChallengeFallbackError(failures: failures) }
+                let next = ordered[index + 1].challengeType
+                logger.warning("the challenge failed; trying the next one", metadata: ["challenge": "\(solver.challengeType)", "next": "\(next)", "error": "\(error)"])
+            }
+        }
+        throw ChallengeFallbackError(failures: failures)
     }
 }

@@ -1,6 +1,7 @@
 import ACME
 import Foundation
 import Certificates
+import FileIO
 import Logging
 import WharfMetrics
 import Metrics
@@ -26,7 +27,8 @@ struct ACMEProfileCheck: Service {
 
     static let key = "http.tls.letsencrypt.profile"
 
-    let profile: String
+    /// The configured profile; nil when only the IP-address check runs.
+    let profile: String?
     let client: ACMEClient
     /// Where a rejection is recorded as the certificate's last error.
     let store: any CertificateStateStore
@@ -51,6 +53,18 @@ struct ACMEProfileCheck: Service {
         }
     }
 
+    /// The warning for IP-address `hosts` when the CA lists `profiles` and `profile` is not one that
+    /// allows IP addresses (Let's Encrypt issues them only under `shortlived`); nil otherwise.
+    static func ipAddressWarning(hosts: [String], profile: String?, profiles: [String: String], directoryURL: String) -> String? {
+        let addresses = hosts.filter { IPAddressText.bytes(of: $0) != nil }
+        guard !addresses.isEmpty, !profiles.isEmpty else { return nil }
+        let allowingIPs = profiles.filter { name, description in name == "shortlived" || description.localizedCaseInsensitiveContains("ip address") }.keys.sorted()
+        if let profile, allowingIPs.contains(profile) { return nil }
+        let advice = allowingIPs.isEmpty ? "none of its profiles says it allows them" : "set \(key) to \(allowingIPs.joined(separator: " or "))"
+        return "the hosts list IP addresses (\(addresses.joined(separator: ", "))) and the CA at \(directoryURL) lists profiles (\(profiles.keys.sorted().joined(separator: ", "))); "
+            + "\(profile.map { "profile \(String(reflecting: $0))" } ?? "no profile") may not allow IP-address certificates: \(advice)"
+    }
+
     /// Checks once, then stays until shutdown: a ServiceGroup ends when any of its services returns.
     func run() async throws {
         await cancelWhenGracefulShutdown { await check() }
@@ -63,9 +77,13 @@ struct ACMEProfileCheck: Service {
         do {
             directory = try await client.directory()
         } catch {
-            logger.warning("cannot check the certificate profile against the CA now; each order checks it", metadata: ["profile": "\(profile)", "error": "\(error)"])
+            logger.warning("cannot check the certificate profile against the CA now; each order checks it", metadata: ["profile": "\(profile ?? "-")", "error": "\(error)"])
             return
         }
+        if let warning = Self.ipAddressWarning(hosts: hosts, profile: profile, profiles: directory.profiles, directoryURL: client.directoryURL) {
+            logger.warning("\(warning)")
+        }
+        guard let profile else { return }
         let valid = Gauge(label: WharfMetric.acmeProfileValid.name)
         switch Self.judge(profile: profile, support: directory.support(forProfile: profile), directoryURL: client.directoryURL, origins: origins) {
         case .accepted:

@@ -24,7 +24,9 @@ struct Listeners {
         let server: HTTPServerBuilder
         if let setup = tls {
             services += setup.services
-            server = http.http2 ? try .flushedHTTP2Upgrade(setup.configuration) : try .flushedTLS(setup.configuration)
+            server = http.http2
+                ? try .flushedHTTP2Upgrade(setup.configuration, challenges: setup.validations)
+                : try .flushedTLS(setup.configuration, challenges: setup.validations)
         } else {
             logger.warning("serving plain HTTP: credentials and content cross the network in clear; configure http.tls")
             server = .flushedHTTP1()

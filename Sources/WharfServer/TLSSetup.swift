@@ -13,6 +13,8 @@ struct TLSSetup {
     let provider: CertificateProvider
     let services: [any Service]
     let configuration: TLSConfiguration
+    /// The pending TLS-ALPN-01 validation certificates the listener answers `acme-tls/1` hellos from.
+    let validations: TLSALPN01ChallengeTable
 
     static func make(
         _ settings: WharfConfiguration.TLSSettings,
@@ -24,6 +26,7 @@ struct TLSSetup {
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
         var services: [any Service] = []
+        let validations = TLSALPN01ChallengeTable()
         switch settings.source {
         case .files(let certificate, let key):
             let pair: CertificatePair
@@ -46,19 +49,19 @@ struct TLSSetup {
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
-            let solver: any ChallengeSolver
+            let solvers: [any ChallengeSolver]
             do {
-                solver = try Self.solver(for: acme.challenge, tokens: tokens, logger: logger)
+                solvers = try acme.challenges.map { try Self.solver(for: $0, tokens: tokens, validations: validations, logger: logger) }
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
-            services.append(ACMECertificateManager(order: order, client: client, store: store, solver: solver, provider: provider, logger: logger))
-            if let profile = acme.profile {
+            services.append(ACMECertificateManager(order: order, client: client, store: store, solvers: solvers, provider: provider, logger: logger))
+            if acme.profile != nil || acme.hosts.contains(where: { IPAddressText.bytes(of: $0) != nil }) {
                 services.append(
-                    ACMEProfileCheck(profile: profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
+                    ACMEProfileCheck(profile: acme.profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
                 )
             }
-            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenge.type)"])
+            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenges.map { "\($0.type)" })"])
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()
@@ -90,16 +93,23 @@ struct TLSSetup {
             clientCAs: clientCAs.isEmpty ? nil : clientCAs,
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
-        return TLSSetup(provider: provider, services: services, configuration: configuration)
+        return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations)
     }
 
     /// The solver that answers `challenge`.
     ///
     /// - Throws: ``DNSError`` when the DNS-01 provider's settings cannot be used.
-    static func solver(for challenge: WharfConfiguration.ChallengeSettings, tokens: HTTP01TokenTable, logger: Logger) throws -> any ChallengeSolver {
+    static func solver(
+        for challenge: WharfConfiguration.ChallengeSettings,
+        tokens: HTTP01TokenTable,
+        validations: TLSALPN01ChallengeTable,
+        logger: Logger
+    ) throws -> any ChallengeSolver {
         switch challenge {
         case .http01:
             return HTTP01Solver(tokens: tokens)
+        case .tlsALPN01:
+            return TLSALPN01Solver(table: validations)
         case .dns01(let dns):
             switch dns.provider {
             case .rfc2136(let settings): return try RFC2136Solver(settings: settings, propagation: dns.propagation, logger: logger)

@@ -48,6 +48,7 @@ public final class WharfProcess: Sendable {
     ///   - proxyYAML: more keys under `proxy:`, indented by the caller with two spaces.
     ///   - storageYAML: more keys under `storage:`, indented the same way.
     ///   - httpYAML: more keys under `http:`, indented the same way.
+    ///   - port: the port to listen on, when a peer must know it first (Pebble's `tlsPort`); a free one otherwise.
     public static func start(
         in folder: TemporaryFolder,
         upstreamURL: String,
@@ -56,9 +57,10 @@ public final class WharfProcess: Sendable {
         httpYAML: String = "",
         extraYAML: String = "",
         environment: [String: String] = [:],
-        name: String = "wharf"
+        name: String = "wharf",
+        port: Int? = nil
     ) async throws -> WharfProcess {
-        let port = try FreePort.make()
+        let port = try port ?? FreePort.make()
         let storage = try folder.folder("\(name)-cache")
         let config = """
             version: 0.1

@@ -43,6 +43,7 @@ struct CertCommand: AsyncParsableCommand {
             print("  not before:   \(pair.notBefore)")
             print("  not after:    \(pair.notAfter)")
             print("  days left:    \(String(format: "%.1f", left))")
+            if let challenge = stored.metadata.challenge { print("  challenge:    \(challenge) (tried first at the next renewal)") }
             switch plan.basis {
             case .lifetime:
                 print("  next renewal: \(plan.renewAt) (by the lifetime rule, jitter included; the server draws its own)")

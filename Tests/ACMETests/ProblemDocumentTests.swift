@@ -69,6 +69,12 @@ struct ProblemDocumentTests {
         #expect(error.description.contains("could not validate mirror.example.test with http-01"))
         #expect(error.description.contains("Connection refused"))
         #expect(error.description.contains("port 80 reaches Wharf"))
+        for type in ["connection", "unauthorized"] {
+            let alpn = ACMEError.validationFailed(
+                "127.0.0.1", challengeType: "tls-alpn-01", problem: ACMEProblem(type: "urn:ietf:params:acme:error:\(type)", detail: "refused", status: 400))
+            #expect(alpn.description.contains("with tls-alpn-01: refused (\(type))"), "\(alpn)")
+            #expect(alpn.description.contains("port 443") && !alpn.description.contains("port 80"), "TLS-ALPN-01 advice: \(alpn)")
+        }
     }
 
     @Test("a body that is not JSON is no problem document")

@@ -130,6 +130,7 @@ struct ACMEServingTests {
         }
         #expect(log.contains("obtaining a certificate failed"), "\(log.suffix(2000))")
         #expect(log.contains("mirror.example.test") || log.contains("www.example.test"))
+        #expect(log.contains("error=http-01: the CA could not validate"), "the failure names the challenge: \(log.suffix(2000))")
         #expect(wharf.isRunning)
         #expect(try await Self.served(port: wharf.port, name: "mirror.example.test", rootPath: nil) != nil, "the temporary certificate keeps serving")
         await wharf.stop()

@@ -27,7 +27,7 @@ extension ACMEClient {
         guard chain.leaf.publicKey == order.key.privateKey.publicKey else {
             throw ACMEError.invalidCertificate(url, reason: "the leaf's public key is not the key of the request; order again")
         }
-        return IssuedCertificate(
+        var issued = IssuedCertificate(
             chainPEM: chain.pem,
             privateKeyPEM: order.key.pemRepresentation,
             notBefore: chain.leaf.notValidBefore,
@@ -37,5 +37,7 @@ extension ACMEClient {
             hosts: order.identifiers.map(\.value),
             certificateURL: url
         )
+        issued.challengeType = order.solver.challengeType
+        return issued
     }
 }

@@ -21,6 +21,8 @@ public struct IssuedCertificate: Sendable, CustomStringConvertible {
     public let hosts: [String]
     /// The URL the chain was downloaded from.
     public let certificateURL: String
+    /// The challenge type of the solver the order ran with (what to try first at the next renewal).
+    public var challengeType: ChallengeType?
 
     /// Creates a value, e.g. for a test or from stored files.
     public init(

@@ -10,16 +10,20 @@ enum ProblemAdvice {
         case "caa":
             "A CAA record forbids this CA: add one that allows it (for Let's Encrypt `0 issue \"letsencrypt.org\"`)."
         case "dns":
-            "The CA could not resolve the name: check its public A/AAAA (HTTP-01) or TXT (DNS-01) records."
+            "The CA could not resolve the name: check its public A/AAAA (HTTP-01, TLS-ALPN-01) or TXT (DNS-01) records."
         case "connection":
             if challengeType == ChallengeType.dns01.rawValue {
                 "The CA could not query the name's DNS servers: check the zone's NS records."
+            } else if challengeType == ChallengeType.tlsALPN01.rawValue {
+                "The CA could not connect: check that the name points at this server and that port 443 reaches Wharf's TLS listener."
             } else {
                 "The CA could not connect: check that the name points at this server and that port 80 reaches Wharf's plain listener."
             }
         case "unauthorized", "incorrectResponse":
             if challengeType == ChallengeType.dns01.rawValue {
                 "The TXT record the CA saw was not the expected one: check that _acme-challenge records are published where the CA looks."
+            } else if challengeType == ChallengeType.tlsALPN01.rawValue {
+                "The CA did not get the validation certificate: check that port 443 reaches Wharf itself, with nothing in front of it ending TLS for this name."
             } else {
                 "The CA got a wrong answer: check that nothing in front of Wharf answers /.well-known/acme-challenge/ for this name."
             }

@@ -22,6 +22,8 @@ public struct CertificateMetadata: Codable, Sendable, Hashable {
     public var lastError: String?
     /// When ``lastError`` happened.
     public var lastErrorAt: Date?
+    /// The challenge type the certificate was obtained with, tried first at the next renewal.
+    public var challenge: String?
 
     /// Creates a record.
     public init(

@@ -7,7 +7,7 @@ extension CertificateStateFolder {
     /// The key is written before the chain, so a reader that sees the new chain finds its key.
     public func saveCertificate(_ certificate: IssuedCertificate, name: String, directoryURL: String, keyType: KeyType?) async throws {
         try Self.validate(name: name)
-        let metadata = CertificateMetadata(
+        var metadata = CertificateMetadata(
             hosts: certificate.hosts,
             notBefore: certificate.notBefore,
             notAfter: certificate.notAfter,
@@ -17,6 +17,7 @@ extension CertificateStateFolder {
             keyType: keyType?.rawValue,
             issuedAt: Date()
         )
+        metadata.challenge = certificate.challengeType?.rawValue
         let metadataBytes = try Self.encode(metadata, path: metadataPath(name))
         try await makeCertificateFolder(name)
         try await CertificateFiles.write(certificate.privateKeyPEM, to: keyPath(name), mode: 0o600)

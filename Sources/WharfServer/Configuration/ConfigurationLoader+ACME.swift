@@ -1,6 +1,7 @@
 import ACME
 import DNS
 import DNS01
+import FileIO
 import Foundation
 import OutboundURL
 
@@ -18,7 +19,9 @@ extension ConfigurationLoader {
         guard !hosts.isEmpty, hosts.allSatisfy({ !$0.isEmpty && !$0.contains(" ") && !$0.contains("/") }) else {
             throw reader.error("http.tls.letsencrypt.hosts", "must list host names such as mirror.example.com")
         }
-        var settings = WharfConfiguration.ACMESettings(hosts: hosts.map { $0.lowercased() })
+        // An address in its one canonical text, as the issued certificate's SAN reads back.
+        let canonical = hosts.map { host in IPAddressText.bytes(of: host).flatMap { IPAddressText.text(of: $0) } ?? host.lowercased() }
+        var settings = WharfConfiguration.ACMESettings(hosts: canonical)
         if let url = try reader.string("http.tls.letsencrypt.directoryurl") {
             if let problem = OutboundURL.problem(url) {
                 throw reader.error("http.tls.letsencrypt.directoryurl", "must be the CA's directory URL, e.g. https://acme-v02.api.letsencrypt.org/directory (\(problem))")
@@ -27,7 +30,13 @@ extension ConfigurationLoader {
         }
         settings.email = try reader.string("http.tls.letsencrypt.email")
         if let folder = try reader.string("http.tls.letsencrypt.cachefile") { settings.stateFolder = folder }
-        settings.challenge = try challengeSettings(reader)
+        settings.challenges = try challengeSettings(reader)
+        if let address = settings.hosts.first(where: { IPAddressText.bytes(of: $0) != nil }), settings.challenges.contains(where: { $0.type == .dns01 }) {
+            throw reader.error(
+                "http.tls.letsencrypt.challenge",
+                "dns-01 cannot validate the IP address \(address) in hosts (RFC 8738: an address has no DNS name to put a TXT record under); use http-01 or tls-alpn-01"
+            )
+        }
         settings.caBundle = try reader.string("http.tls.letsencrypt.cabundle")
         if let text = try reader.string("http.tls.letsencrypt.keytype") {
             guard let keyType = KeyType(rawValue: text) else {
@@ -51,26 +60,32 @@ extension ConfigurationLoader {
         return settings
     }
 
-    /// `http.tls.letsencrypt.challenge`, with `dns` for DNS-01 (and refused without it).
-    static func challengeSettings(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ChallengeSettings {
+    /// `http.tls.letsencrypt.challenge`: one type or an ordered list, with `dns` for DNS-01 (and
+    /// `dns` refused without it).
+    static func challengeSettings(_ reader: TreeReader) throws(ConfigurationError) -> [WharfConfiguration.ChallengeSettings] {
         let key = "http.tls.letsencrypt.challenge"
-        var type = ChallengeType.http01
-        if let text = try reader.string(key) {
+        var types: [ChallengeType] = []
+        for text in try reader.strings(key) ?? [ChallengeType.http01.rawValue] {
             guard let parsed = ChallengeType(rawValue: text) else {
-                let accepted = ChallengeType.allCases.map(\.rawValue).joined(separator: " or ")
-                throw reader.error(key, "\"\(text)\" is not supported; use \(accepted)")
+                let accepted = ChallengeType.allCases.map(\.rawValue).joined(separator: ", ")
+                throw reader.error(key, "\"\(text)\" is not supported; use one of \(accepted), or an ordered list of them")
             }
-            type = parsed
+            guard !types.contains(parsed) else { throw reader.error(key, "lists \(parsed) twice") }
+            types.append(parsed)
         }
-        switch type {
-        case .http01:
-            if reader.value("http.tls.letsencrypt.dns") != nil {
-                throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
+        guard !types.isEmpty else { throw reader.error(key, "the list is empty; name at least one challenge, e.g. http-01") }
+        if !types.contains(.dns01), reader.value("http.tls.letsencrypt.dns") != nil {
+            throw reader.error("http.tls.letsencrypt.dns", "DNS settings need challenge: dns-01")
+        }
+        var challenges: [WharfConfiguration.ChallengeSettings] = []
+        for type in types {
+            switch type {
+            case .http01: challenges.append(.http01)
+            case .tlsALPN01: challenges.append(.tlsALPN01)
+            case .dns01: challenges.append(.dns01(try dnsSettings(reader)))
             }
-            return .http01
-        case .dns01:
-            return .dns01(try dnsSettings(reader))
         }
+        return challenges
     }
 
     /// `http.tls.letsencrypt.dns.*`

@@ -179,7 +179,7 @@ public struct ConfigurationLoader: Sendable {
             configuration.http.debugListener = .init(host: host, port: port)
         }
         // HTTP-01 needs the plain listener; by default on :80, where validators connect.
-        let needsPlainListener = if case .acme(let acme) = configuration.http.tls?.source, acme.challenge.type == .http01 { true } else { false }
+        let needsPlainListener = if case .acme(let acme) = configuration.http.tls?.source, acme.challenges.contains(.http01) { true } else { false }
         if let plain = try reader.string("http.tls.letsencrypt.httpaddr") ?? (needsPlainListener ? ":80" : nil) {
             let (host, port) = try Self.parseAddress(plain, key: "http.tls.letsencrypt.httpaddr", reader: reader)
             configuration.http.plainListener = .init(host: host, port: port)

@@ -43,14 +43,14 @@ public enum ConfigurationPrinter {
                 lines.append("      directoryurl: \(quoted(acme.directoryURL))")
                 if let email = acme.email { lines.append("      email: \(quoted(email))") }
                 lines.append("      cachefile: \(quoted(acme.stateFolder))")
-                lines.append("      challenge: \(acme.challenge.type)")
+                lines.append(acme.challenges.count == 1 ? "      challenge: \(acme.challenge.type)" : "      challenge: [\(acme.challenges.map { "\($0.type)" }.joined(separator: ", "))]")
                 lines.append("      keytype: \(acme.keyType)")
                 if let bundle = acme.caBundle { lines.append("      cabundle: \(quoted(bundle))") }
                 if let chain = acme.preferredChain { lines.append("      preferredchain: \(quoted(chain))") }
                 if let profile = acme.profile { lines.append("      profile: \(quoted(profile))") }
                 if let kid = acme.eabKeyID { lines.append("      eab:\n        kid: \(quoted(kid))\n        hmackey: \"********\"") }
                 if let plain = configuration.http.plainListener { lines.append("      httpaddr: \(quoted(plain.description))") }
-                if case .dns01(let dns) = acme.challenge {
+                for case .dns01(let dns) in acme.challenges {
                     lines.append("      dns:")
                     switch dns.provider {
                     case .rfc2136(let settings):

@@ -8,6 +8,8 @@ extension WharfConfiguration {
     public enum ChallengeSettings: Sendable, Equatable {
         /// HTTP-01, answered on the plain listener (`httpaddr`, `:80` by default).
         case http01
+        /// TLS-ALPN-01, answered on the main TLS listener (no plain listener needed).
+        case tlsALPN01
         /// DNS-01, published by the provider in `http.tls.letsencrypt.dns`.
         case dns01(DNSChallengeSettings)
 
@@ -16,6 +18,7 @@ extension WharfConfiguration {
             switch self {
             case .http01: .http01
             case .dns01: .dns01
+            case .tlsALPN01: .tlsALPN01
             }
         }
     }

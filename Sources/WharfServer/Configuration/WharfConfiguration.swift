@@ -128,8 +128,14 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var email: String?
         /// `cachefile` (for Wharf a folder): account and certificates; `certs` by default.
         public var stateFolder = "certs"
-        /// `challenge`: `http-01` (default), or `dns-01` with its provider (`dns`).
-        public var challenge: ChallengeSettings = .http01
+        /// `challenge`: one type or an ordered list (`[tls-alpn-01, http-01]`), tried in turn
+        /// when one fails; `http-01` by default; `dns-01` takes its provider from `dns`.
+        public var challenges: [ChallengeSettings] = [.http01]
+        /// The first of ``challenges``; setting it makes it the only one.
+        public var challenge: ChallengeSettings {
+            get { challenges[0] }
+            set { challenges = [newValue] }
+        }
         /// `cabundle`: extra CAs to trust for the ACME server's own HTTPS.
         public var caBundle: String?
         /// `keytype`: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-4096`.

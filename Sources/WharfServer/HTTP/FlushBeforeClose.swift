@@ -1,3 +1,4 @@
+import ACME
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
@@ -75,17 +76,21 @@ extension HTTPServerBuilder {
         }
     }
 
-    /// HTTP/1.1 over TLS, connections closed only after their last bytes went out.
-    static func flushedTLS(_ tlsConfiguration: TLSConfiguration) throws -> HTTPServerBuilder {
+    /// HTTP/1.1 over TLS, connections closed only after their last bytes went out; TLS-ALPN-01
+    /// validation handshakes answered from `challenges`.
+    static func flushedTLS(_ tlsConfiguration: TLSConfiguration, challenges: TLSALPN01ChallengeTable) throws -> HTTPServerBuilder {
         .init { responder in
-            FlushBeforeCloseChannel(base: try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration), limit: flushLimit)
+            let tls = try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration)
+            return FlushBeforeCloseChannel(base: TLSALPNChannel(base: tls, challenges: challenges), limit: flushLimit)
         }
     }
 
-    /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections closed only after their last bytes went out.
-    static func flushedHTTP2Upgrade(_ tlsConfiguration: TLSConfiguration) throws -> HTTPServerBuilder {
+    /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections closed only after their last bytes
+    /// went out; TLS-ALPN-01 validation handshakes answered from `challenges`.
+    static func flushedHTTP2Upgrade(_ tlsConfiguration: TLSConfiguration, challenges: TLSALPN01ChallengeTable) throws -> HTTPServerBuilder {
         .init { responder in
-            FlushBeforeCloseChannel(base: try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, responder: responder), limit: flushLimit)
+            let tls = try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, responder: responder)
+            return FlushBeforeCloseChannel(base: TLSALPNChannel(base: tls, challenges: challenges), limit: flushLimit)
         }
     }
 }
