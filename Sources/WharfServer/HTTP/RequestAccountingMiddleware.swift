@@ -71,6 +71,8 @@ struct RequestAccountingMiddleware: RouterMiddleware {
             "ms": "\(Int(milliseconds.rounded()))",
             "client": "\(context.clientAddress)",
         ]
+        if let client = context.admitted.name { metadata["user"] = "\(client.prefix(200))" }
+        if let method = context.admitted.method { metadata["auth"] = "\(method.rawValue)" }
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
         if let cache { metadata["cache"] = "\(cache)" }
         logger.info("request", metadata: metadata)

@@ -9,6 +9,8 @@ struct WharfRequestContext: RequestContext {
     let clientAddress: String
     /// The connection, for handing a stored blob to its ``SendfileHandler``.
     let channel: any Channel
+    /// Whom the request was admitted as, set by ``AuthenticationMiddleware``.
+    let admitted = AdmittedClient()
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
