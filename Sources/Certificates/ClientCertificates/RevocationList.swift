@@ -47,7 +47,12 @@ public struct RevocationList: Sendable, Equatable {
 
     /// Whether the list names `identity` by its serial or its fingerprint.
     public func contains(_ identity: ClientCertificateIdentity) -> Bool {
-        fingerprints.contains(identity.fingerprint) || serials.contains(Self.normalizedSerial(identity.serialHex))
+        contains(serial: identity.serialHex, fingerprint: identity.fingerprint)
+    }
+
+    /// Whether the list names the certificate with this serial (hex) or SHA-256 fingerprint (hex).
+    public func contains(serial: String, fingerprint: String) -> Bool {
+        fingerprints.contains(fingerprint.lowercased()) || serials.contains(Self.normalizedSerial(serial))
     }
 
     /// Upper-case hex without leading zeros, so `0A` and `a` are the same serial.
