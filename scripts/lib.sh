@@ -25,4 +25,4 @@ ensure_swift() {
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
-TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)

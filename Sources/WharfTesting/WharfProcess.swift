@@ -56,7 +56,8 @@ public final class WharfProcess: Sendable {
         httpYAML: String = "",
         extraYAML: String = "",
         environment: [String: String] = [:],
-        name: String = "wharf"
+        name: String = "wharf",
+        listenAddress: String = "127.0.0.1"
     ) async throws -> WharfProcess {
         let port = try FreePort.make()
         let storage = try folder.folder("\(name)-cache")
@@ -69,7 +70,7 @@ public final class WharfProcess: Sendable {
                 rootdirectory: \(storage)
             \(storageYAML)
             http:
-              addr: 127.0.0.1:\(port)
+              addr: \(listenAddress):\(port)
             \(httpYAML)
             proxy:
               remoteurl: \(upstreamURL)
@@ -78,7 +79,13 @@ public final class WharfProcess: Sendable {
             """
         let configPath = folder.file("\(name).yml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let process = try await launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+        guard listenAddress != "127.0.0.1" else {
+            let process = try await launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+            return WharfProcess(port: port, storagePath: storage, configPath: configPath, folder: folder, process: process, environment: environment)
+        }
+        // Not on loopback (a test host's address): Hummingbird says when the listener is bound.
+        let process = try PeerProcess(try binaryPath(), ["serve", "--config", configPath], environment: environment, in: folder, name: name)
+        try await process.waitForLog(containing: "listening on \(listenAddress):\(port)", timeout: .seconds(30))
         return WharfProcess(port: port, storagePath: storage, configPath: configPath, folder: folder, process: process, environment: environment)
     }
 
