@@ -69,6 +69,14 @@ struct ClientCertificateAuthTests {
         let robot = try await setup.clientCA.issue("robot", names: ["robot-7"], clientAuth: true)
         let certified = try await setup.curl(["--cert", robot.certificatePath, "--key", robot.keyPath])
         #expect(certified.stdout == "200 1\n", "\(certified.summary)\n\(setup.wharf.log().suffix(2000))")
+        // A second connection resuming the first one's TLS session is still admitted by the certificate.
+        let openssl = try Command.locate("openssl", debianPackage: "openssl")
+        let session = setup.folder.file("session")
+        let request = "printf 'GET /v2/library/test/manifests/latest HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'"
+        let client = "\(openssl) s_client -connect 127.0.0.1:\(setup.wharf.port) -servername localhost -tls1_3 -CAfile \(setup.serverCA.certificatePath) -cert \(robot.certificatePath) -key \(robot.keyPath)"
+        _ = try await Command.run("/bin/sh", ["-c", "\(request) | \(client) -sess_out \(session) -ign_eof >/dev/null 2>&1"])
+        let resumed = try await Command.run("/bin/sh", ["-c", "\(request) | \(client) -sess_in \(session) -ign_eof 2>/dev/null"])
+        #expect(resumed.stdout.contains("Reused, TLSv1.3") && resumed.stdout.contains("HTTP/1.1 200"), "\(resumed.summary)")
         let password = try await setup.curl(["-u", "alice:alice-pw"])
         #expect(password.stdout == "200 1\n", "\(password.summary)")
         let anonymous = try await setup.curl([])
