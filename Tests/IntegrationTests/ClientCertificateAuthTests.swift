@@ -158,9 +158,9 @@ struct ClientCertificateAuthTests {
     }
 }
 
-@Suite("wharf client-cert: issued files admitted by curl and skopeo")
+@Suite("wharf client-cert: issued files admitted by curl, skopeo and podman")
 struct ClientCertCommandTests {
-    @Test("certificates issued by `wharf client-cert issue` from the local CA are admitted; `list` shows them and which are revoked")
+    @Test("certificates issued by `wharf client-cert issue` from the local CA are admitted (curl, skopeo, podman); `list` shows them and which are revoked")
     func issuedFilesAreAdmitted() async throws {
         let folder = try TemporaryFolder(prefix: "wharf-client-cert-cli")
         defer { folder.remove() }
@@ -195,6 +195,17 @@ struct ClientCertCommandTests {
             arguments: ["--src-cert-dir", folder.file("out/containers/certs.d/\(host)")]
         )
         #expect(skopeo.status == 0, "\(skopeo.summary)\n\(wharf.log().suffix(2000))")
+        let podman = try Command.locate("podman", debianPackage: "podman")
+        let storage = folder.file("storage.conf")
+        try "[storage]\ndriver = \"vfs\"\nrunroot = \"\(folder.path)/run\"\ngraphroot = \"\(folder.path)/graph\"\n"
+            .write(toFile: storage, atomically: true, encoding: .utf8)
+        // An empty auth file: no credentials, so the certificate alone admits podman.
+        try #"{"auths":{}}"#.write(toFile: folder.file("no-auth.json"), atomically: true, encoding: .utf8)
+        let podmanPull = try await Command.run(
+            podman, ["pull", "--cert-dir", folder.file("out/containers/certs.d/\(host)"), "\(host)/library/test:latest"],
+            environment: ["CONTAINERS_STORAGE_CONF": storage, "REGISTRY_AUTH_FILE": folder.file("no-auth.json")], timeout: .seconds(180)
+        )
+        #expect(podmanPull.status == 0, "\(podmanPull.summary)\n\(wharf.log().suffix(2000))")
         let withoutCertificate = try await Skopeo.copy(
             "docker://\(host)/library/test:latest", "dir:\(folder.file("refused"))",
             arguments: ["--src-cert-dir", try folder.folder("ca-only"), "--src-tls-verify=false", "--retry-times=0"]
