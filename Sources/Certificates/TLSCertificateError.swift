@@ -28,6 +28,7 @@ public struct TLSCertificateError: Error, CustomStringConvertible, Sendable {
         case invalidName(name: String, reason: String)
         case invalidStateName(name: String, reason: String)
         case issuanceFailed(what: String, reason: String)
+        case invalidRevocationList(source: String, line: Int, reason: String)
     }
 
     private let code: Code
@@ -48,6 +49,7 @@ public struct TLSCertificateError: Error, CustomStringConvertible, Sendable {
         case .notYetValid: .notYetValid
         case .invalidName, .invalidStateName: .invalidName
         case .issuanceFailed: .issuanceFailed
+        case .invalidRevocationList: .invalidRevocationList
         }
     }
 
@@ -84,6 +86,8 @@ public struct TLSCertificateError: Error, CustomStringConvertible, Sendable {
             "certificate name \(String(reflecting: name)) \(reason)"
         case .issuanceFailed(let what, let reason):
             "cannot issue \(what): \(reason)"
+        case .invalidRevocationList(let source, let line, let reason):
+            "\(source):\(line): \(reason)"
         }
     }
 
@@ -145,5 +149,9 @@ public struct TLSCertificateError: Error, CustomStringConvertible, Sendable {
 
     static func issuanceFailed(_ what: String, reason: String) -> Self {
         Self(.issuanceFailed(what: what, reason: reason))
+    }
+
+    static func invalidRevocationList(_ source: String, line: Int, reason: String) -> Self {
+        Self(.invalidRevocationList(source: source, line: line, reason: reason))
     }
 }

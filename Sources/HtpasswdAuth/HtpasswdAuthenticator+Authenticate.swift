@@ -11,12 +11,6 @@ extension HtpasswdAuthenticator {
     ///   - clientAddress: the client's IP address; failures are counted against it with the user.
     /// - Returns: ``AuthenticationDecision/allowed(user:)``, ``AuthenticationDecision/denied`` or
     ///   ``AuthenticationDecision/rateLimited(retryAfter:)``.
-    /// The user name of a Basic `Authorization` header, for logs and statistics once
-    /// ``authenticate(authorization:clientAddress:)`` admitted it; never the password.
-    public static func user(inAuthorization authorization: String) -> String? {
-        BasicCredentials(authorization: authorization)?.user
-    }
-
     public func authenticate(authorization: String?, clientAddress: String) async -> AuthenticationDecision {
         guard let authorization else { return .denied }
         // Decoded before anything is looked up, so that a refusal takes the same path whether or

@@ -11,6 +11,8 @@ public enum WharfMetric: String, CaseIterable, Sendable {
     // Authentication
     case authFailures = "wharf_auth_failures_total"
     case authRateLimited = "wharf_auth_rate_limited_total"
+    /// Admitted requests, label `method`: password, certificate or network.
+    case authAdmitted = "wharf_auth_admitted_total"
     // Upstreams (label `upstream`; `reason` on stale answers)
     case upstreamFetchesInFlight = "wharf_upstream_fetches_in_flight"
     case upstreamBytes = "wharf_upstream_bytes_total"
@@ -56,5 +58,6 @@ public enum WharfMetric: String, CaseIterable, Sendable {
         public static let reason = "reason"
         public static let repository = "repository"
         public static let client = "client"
+        public static let method = "method"
     }
 }

@@ -22,6 +22,7 @@ struct TLSSetup {
         origins: ConfigurationOrigins,
         stateFolder: String,
         tokens: HTTP01TokenTable,
+        optionalClientCAs: [String] = [],
         logger: Logger
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
@@ -80,20 +81,29 @@ struct TLSSetup {
                 ]
             )
         }
-        var clientCAs: [NIOSSLCertificate] = []
-        for path in settings.clientCAs {
-            do {
-                clientCAs += try await BlockingIO.run { try NIOSSLCertificate.fromPEMFile(path) }
-            } catch {
-                throw origins.error("http.tls.clientcas", "\(path): not a readable PEM certificate file (\(error))")
-            }
-        }
+        let requiredCAs = try await loadCertificates(settings.clientCAs, key: "http.tls.clientcas", origins: origins)
+        let optionalCAs = try await loadCertificates(optionalClientCAs, key: "auth.clientcert.cas", origins: origins)
+        let clientCAs = requiredCAs + optionalCAs
         let configuration = provider.makeServerTLSConfiguration(
             minimumTLSVersion: settings.minimumVersion == .tls13 ? .tlsv13 : .tlsv12,
             clientCAs: clientCAs.isEmpty ? nil : clientCAs,
+            clientCertificateRequired: !requiredCAs.isEmpty,
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
         return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations)
+    }
+
+    /// The certificates of the PEM files at `paths`, read through BlockingIO.
+    private static func loadCertificates(_ paths: [String], key: String, origins: ConfigurationOrigins) async throws -> [NIOSSLCertificate] {
+        var certificates: [NIOSSLCertificate] = []
+        for path in paths {
+            do {
+                certificates += try await BlockingIO.run { try NIOSSLCertificate.fromPEMFile(path) }
+            } catch {
+                throw origins.error(key, "\(path): not a readable PEM certificate file (\(error))")
+            }
+        }
+        return certificates
     }
 
     /// The solver that answers `challenge`.

@@ -96,13 +96,28 @@ public struct WharfApplication: Sendable {
             } catch {
                 throw configuration.origins.error("auth.htpasswd.path", "\(error)")
             }
-        } else {
-            logger.warning("no auth.htpasswd: every client that reaches this mirror may pull through it")
+        }
+        var certificateGate: ClientCertificateGate?
+        if let clientCertificates = configuration.clientCertificates {
+            var revocations: ClientCertificateRevocations?
+            if let path = clientCertificates.revoked {
+                do {
+                    revocations = try await ClientCertificateRevocations(path: path, logger: logger)
+                } catch {
+                    throw configuration.origins.error("auth.clientcert.revoked", "\(error)")
+                }
+                authServices.append(RevocationListWatcher(revocations: revocations!))
+            }
+            certificateGate = ClientCertificateGate(revocations: revocations)
+        }
+        if authenticator == nil, certificateGate == nil {
+            logger.warning("no auth.htpasswd nor auth.clientcert: every client that reaches this mirror may pull through it")
         }
         let tokens = HTTP01TokenTable()
         var tls: TLSSetup?
         if let settings = configuration.http.tls {
-            tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens, logger: logger)
+            tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens,
+                optionalClientCAs: configuration.clientCertificates?.cas ?? [], logger: logger)
         }
         let warmer = try warmService(cache: cache, upstreams: upstreams)
         let activity = ServerActivity()
@@ -126,7 +141,9 @@ public struct WharfApplication: Sendable {
         )
         let router = APIRouter.make(
             registry: registry,
-            authenticator: authenticator,
+            authentication: authenticator == nil && certificateGate == nil && configuration.trustedNetworks.isEmpty
+                ? nil
+                : AuthenticationMiddleware(authenticator: authenticator, certificates: certificateGate, trustedNetworks: configuration.trustedNetworks),
             operations: configuration.http.debugListener == nil ? operations : nil,
             accounting: RequestAccountingMiddleware(metrics: RequestMetrics(), activity: activity, logger: logger)
         )

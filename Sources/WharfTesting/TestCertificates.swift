@@ -73,3 +73,51 @@ public struct TestCertificateAuthority: Sendable {
         return shown.status == 0 && serial.hasPrefix("serial=") ? String(serial.dropFirst("serial=".count)) : nil
     }
 }
+
+extension TestCertificateAuthority {
+    /// Issues a client certificate for `name` whose validity ended yesterday (through `openssl ca`,
+    /// the one command of OpenSSL 3.0 that takes explicit dates).
+    public func issueExpired(_ file: String, name: String) async throws -> Leaf {
+        let openssl = try Command.locate("openssl", debianPackage: "openssl")
+        let directory = URL(fileURLWithPath: certificatePath).deletingLastPathComponent().path + "/\(file)-expired"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "".write(toFile: "\(directory)/index.txt", atomically: true, encoding: .utf8)
+        try "1001\n".write(toFile: "\(directory)/serial.txt", atomically: true, encoding: .utf8)
+        let config = """
+            [ ca ]
+            default_ca = CA_default
+            [ CA_default ]
+            database = \(directory)/index.txt
+            new_certs_dir = \(directory)
+            serial = \(directory)/serial.txt
+            default_md = sha256
+            policy = policy_any
+            unique_subject = no
+            [ policy_any ]
+            commonName = supplied
+            [ client ]
+            extendedKeyUsage = clientAuth
+
+            """
+        try config.write(toFile: "\(directory)/ca.cnf", atomically: true, encoding: .utf8)
+        let certificate = directory + "/client.pem"
+        let key = directory + "/client.key"
+        let request = directory + "/client.csr"
+        let made = try await Command.run(openssl, [
+            "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+            "-keyout", key, "-out", request, "-subj", "/CN=\(name)",
+        ])
+        guard made.status == 0 else { throw TestSupportError("openssl req failed: \(made.stderr)") }
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMddHHmmss'Z'"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let signed = try await Command.run(openssl, [
+            "ca", "-batch", "-config", "\(directory)/ca.cnf", "-extensions", "client", "-cert", certificatePath, "-keyfile", keyPath,
+            "-in", request, "-out", certificate, "-notext",
+            "-startdate", formatter.string(from: Date().addingTimeInterval(-3 * 86400)),
+            "-enddate", formatter.string(from: Date().addingTimeInterval(-86400)),
+        ])
+        guard signed.status == 0 else { throw TestSupportError("openssl ca failed: \(signed.stderr)") }
+        return Leaf(certificatePath: certificate, keyPath: key, serial: try await Self.serial(ofCertificateAt: certificate))
+    }
+}

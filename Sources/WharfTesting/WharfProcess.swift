@@ -58,7 +58,8 @@ public final class WharfProcess: Sendable {
         extraYAML: String = "",
         environment: [String: String] = [:],
         name: String = "wharf",
-        port: Int? = nil
+        port: Int? = nil,
+        listenAddress: String = "127.0.0.1"
     ) async throws -> WharfProcess {
         let port = try port ?? FreePort.make()
         let storage = try folder.folder("\(name)-cache")
@@ -71,7 +72,7 @@ public final class WharfProcess: Sendable {
                 rootdirectory: \(storage)
             \(storageYAML)
             http:
-              addr: 127.0.0.1:\(port)
+              addr: \(listenAddress):\(port)
             \(httpYAML)
             proxy:
               remoteurl: \(upstreamURL)
@@ -80,7 +81,13 @@ public final class WharfProcess: Sendable {
             """
         let configPath = folder.file("\(name).yml")
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let process = try await launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+        guard listenAddress != "127.0.0.1" else {
+            let process = try await launch(configPath: configPath, port: port, folder: folder, environment: environment, name: name)
+            return WharfProcess(port: port, storagePath: storage, configPath: configPath, folder: folder, process: process, environment: environment)
+        }
+        // Not on loopback (a test host's address): Hummingbird says when the listener is bound.
+        let process = try PeerProcess(try binaryPath(), ["serve", "--config", configPath], environment: environment, in: folder, name: name)
+        try await process.waitForLog(containing: "listening on \(listenAddress):\(port)", timeout: .seconds(30))
         return WharfProcess(port: port, storagePath: storage, configPath: configPath, folder: folder, process: process, environment: environment)
     }
 

@@ -63,21 +63,10 @@ struct ContainerClientTests {
     func containerd() async throws {
         let setup = try await TwoRegistries.start("containerd")
         do {
-            let containerd = try Command.locate("containerd", debianPackage: "containerd")
             let ctr = try Command.locate("ctr", debianPackage: "containerd")
-            let root = try setup.folder.folder("containerd")
-            let socket = root + "/containerd.sock"
-            try """
-                version = 2
-                root = "\(root)/root"
-                state = "\(root)/state"
-                [grpc]
-                  address = "\(socket)"
-                [ttrpc]
-                  address = "\(socket).ttrpc"
-                """.write(toFile: root + "/config.toml", atomically: true, encoding: .utf8)
-            let daemon = try PeerProcess(containerd, ["--config", root + "/config.toml"], in: setup.folder, name: "containerd")
-            try await daemon.waitForLog(containing: "containerd successfully booted", timeout: .seconds(30))
+            let containerd = try await ContainerdDaemon.start(in: setup.folder)
+            let daemon = containerd.process
+            let socket = containerd.socket
             for host in ["docker.io", "ghcr.io"] {
                 let hostsFolder = try setup.folder.folder("hosts/\(host)")
                 try """

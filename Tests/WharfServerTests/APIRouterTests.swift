@@ -46,7 +46,7 @@ struct APIRouterTests {
                 blobs: BlobResponder(cache: cache, sendsFiles: false),
                 tags: TagListResponder(cache: cache)
             ),
-            authenticator: authenticator,
+            authentication: authenticator.map { AuthenticationMiddleware(authenticator: $0) },
             operations: nil,
             accounting: RequestAccountingMiddleware(metrics: RequestMetrics(), activity: ServerActivity(), logger: logger)
         )

@@ -43,6 +43,8 @@ enum ConfigurationKeys {
         ]),
         "auth": .section([
             "htpasswd": .section(["realm": .implemented, "path": .implemented, "failurelimit": .implemented, "failurewindow": .implemented]),
+            "clientcert": .section(["cas": .implemented, "revoked": .implemented]),
+            "trustednetworks": .implemented,
             "token": .unsupported("token authentication is not supported; use auth.htpasswd"),
             "silly": .unsupported("silly authentication is not supported; use auth.htpasswd"),
         ]),

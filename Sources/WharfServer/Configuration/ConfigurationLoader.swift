@@ -173,6 +173,14 @@ public struct ConfigurationLoader: Sendable {
         }
         configuration.http.tls = try Self.tlsSettings(reader)
         configuration.htpasswd = try Self.htpasswdSettings(reader)
+        configuration.clientCertificates = try Self.clientCertificateSettings(reader)
+        configuration.trustedNetworks = try Self.trustedNetworks(reader)
+        if configuration.clientCertificates != nil {
+            guard configuration.http.tls != nil else { throw reader.error("auth.clientcert", "client certificates need TLS: give http.tls") }
+            guard configuration.http.tls?.clientCAs.isEmpty ?? true else {
+                throw reader.error("auth.clientcert", "give http.tls.clientcas (every client needs a certificate) or auth.clientcert (a certificate or a password), not both")
+            }
+        }
         if let disabled = try reader.bool("http.http2.disabled") { configuration.http.http2 = !disabled }
         if let debug = try reader.string("http.debug.addr") {
             let (host, port) = try Self.parseAddress(debug, key: "http.debug.addr", reader: reader)

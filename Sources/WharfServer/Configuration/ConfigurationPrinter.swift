@@ -82,8 +82,18 @@ public enum ConfigurationPrinter {
                 lines.append("  # tls: a certificate from Wharf's local CA in \(configuration.stateFolder)/")
             }
         }
-        if let htpasswd = configuration.htpasswd {
+        if configuration.htpasswd != nil || configuration.clientCertificates != nil || !configuration.trustedNetworks.isEmpty {
             lines.append("auth:")
+        }
+        if let clientCertificates = configuration.clientCertificates {
+            lines.append("  clientcert:")
+            lines.append("    cas: [\(clientCertificates.cas.map(quoted).joined(separator: ", "))]")
+            if let revoked = clientCertificates.revoked { lines.append("    revoked: \(quoted(revoked))") }
+        }
+        if !configuration.trustedNetworks.isEmpty {
+            lines.append("  trustednetworks: [\(configuration.trustedNetworks.map { quoted($0.description) }.joined(separator: ", "))]")
+        }
+        if let htpasswd = configuration.htpasswd {
             lines.append("  htpasswd:")
             lines.append("    realm: \(quoted(htpasswd.realm))")
             lines.append("    path: \(quoted(htpasswd.path))")

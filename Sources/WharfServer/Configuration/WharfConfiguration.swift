@@ -17,6 +17,10 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var proxy = ProxySettings()
     /// `auth.htpasswd`: clients must sign in; `nil` admits everyone.
     public var htpasswd: HtpasswdSettings?
+    /// `auth.clientcert`: a client certificate admits a request as a password does.
+    public var clientCertificates: ClientCertificateSettings?
+    /// `auth.trustednetworks`: clients from these networks pull without credentials.
+    public var trustedNetworks: [IPNetwork] = []
     /// Where Wharf keeps certificates and keys it makes (the local CA, later ACME state).
     public var stateFolder = "certs"
     /// Where each value came from, for errors found after loading.

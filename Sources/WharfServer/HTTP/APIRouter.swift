@@ -9,7 +9,8 @@ import Registry
 ///
 ///     /healthz, /readyz                      operations, never authenticated nor logged
 ///     RequestAccountingMiddleware            errors as OCI JSON, metrics, status page, request log
-///     AuthenticationMiddleware (htpasswd)    /v2/... and the operations pages
+///     AuthenticationMiddleware               /v2/... and the operations pages: trusted networks,
+///                                            client certificates, htpasswd
 ///     /, /metrics                            operations (unless on http.debug.addr)
 ///     /v2, /v2/**                            RegistryResponder: manifests, blobs, tag lists
 enum APIRouter {
@@ -18,7 +19,7 @@ enum APIRouter {
 
     static func make(
         registry: RegistryResponder,
-        authenticator: HtpasswdAuthenticator?,
+        authentication: AuthenticationMiddleware?,
         operations: OperationsEndpoints?,
         accounting: RequestAccountingMiddleware
     ) -> Router<WharfRequestContext> {
@@ -27,7 +28,7 @@ enum APIRouter {
             for path in ["/healthz", "/readyz"] { addOperation(path, operations, to: router) }
         }
         router.add(middleware: accounting)
-        if let authenticator { router.add(middleware: AuthenticationMiddleware(authenticator: authenticator)) }
+        if let authentication { router.add(middleware: authentication) }
         if let operations {
             for path in OperationsEndpoints.protectedPaths.sorted() { addOperation(path, operations, to: router) }
         }

@@ -1,3 +1,4 @@
+import Certificates
 import HtpasswdAuth
 import Hummingbird
 import HTTPTypes
@@ -5,24 +6,47 @@ import Metrics
 import Registry
 import WharfMetrics
 
-/// Admits requests to the API (and the operations pages on this listener) only with valid
-/// htpasswd credentials: 401 with the challenge otherwise, 429 while a guesser is limited.
+/// Admits requests to the API (and the operations pages on this listener) from a trusted network,
+/// with a verified client certificate that is not revoked, or with valid htpasswd credentials:
+/// 401 with the challenge otherwise, 403 for a revoked certificate, 429 while a guesser is limited.
 /// Paths outside the API pass through: they answer 404 to anyone.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = WharfRequestContext
 
-    let authenticator: HtpasswdAuthenticator
+    /// `auth.htpasswd`; nil when passwords are not accepted.
+    let authenticator: HtpasswdAuthenticator?
+    /// `auth.clientcert`; nil when certificates do not admit.
+    var certificates: ClientCertificateGate?
+    /// `auth.trustednetworks`.
+    var trustedNetworks: [IPNetwork] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         guard path.hasPrefix("/v2") || OperationsEndpoints.protectedPaths.contains(path) else {
             return try await next(request, context)
         }
+        if let network = trustedNetworks.first(where: { $0.contains(context.clientAddress) }) {
+            return try await admit(request, context, as: network.description, method: .network, next: next)
+        }
+        if let certificates {
+            switch await certificates.check(context.channel) {
+            case .verified(let identity):
+                return try await admit(request, context, as: identity.name, method: .certificate, next: next)
+            case .revoked(let identity):
+                Counter(label: WharfMetric.authFailures.name).increment()
+                context.admitted.record(identity.name, method: .certificate)
+                throw RegistryError(.denied, "the client certificate \(identity.serialHex) is revoked")
+            case .none:
+                break
+            }
+        }
+        guard let authenticator else {
+            return RegistryError(.unauthorized, "a client certificate is required").response(includeBody: request.method != .head)
+        }
         let authorization = request.headers[.authorization]
         switch await authenticator.authenticate(authorization: authorization, clientAddress: context.clientAddress) {
-        case .allowed:
-            context.user = authorization.flatMap(HtpasswdAuthenticator.user(inAuthorization:))
-            return try await next(request, context)
+        case .allowed(let user):
+            return try await admit(request, context, as: user, method: .password, next: next)
         case .denied:
             if authorization != nil { Counter(label: WharfMetric.authFailures.name).increment() }
             var response = RegistryError(.unauthorized, "authentication required").response(includeBody: request.method != .head)
@@ -32,5 +56,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
             Counter(label: WharfMetric.authRateLimited.name).increment()
             throw RegistryError(.tooManyRequests, "too many failed sign-ins; try again later", retryAfter: retryAfter)
         }
+    }
+
+    private func admit(
+        _ request: Request,
+        _ context: Context,
+        as name: String,
+        method: AdmittedClient.Method,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        context.admitted.record(name, method: method)
+        Counter(label: WharfMetric.authAdmitted.name, dimensions: [(WharfMetric.Label.method, method.rawValue)]).increment()
+        return try await next(request, context)
     }
 }

@@ -52,7 +52,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         }
         activity.images.record(
             repository: repository.value,
-            client: context.user,
+            client: context.admitted.name,
             isManifest: isManifest && request.method == .get,
             bytes: request.method == .head ? nil : bytes,
             cache: response.headers[RegistryHeaders.cache]
@@ -91,9 +91,10 @@ struct RequestAccountingMiddleware: RouterMiddleware {
             "ms": "\(Int(milliseconds.rounded()))",
             "client": "\(context.clientAddress)",
         ]
+        if let client = context.admitted.name { metadata["user"] = "\(client.prefix(200))" }
+        if let method = context.admitted.method { metadata["auth"] = "\(method.rawValue)" }
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
         if let cache { metadata["cache"] = "\(cache)" }
-        if let user = context.user { metadata["user"] = "\(user)" }
         logger.info("request", metadata: metadata)
     }
 }

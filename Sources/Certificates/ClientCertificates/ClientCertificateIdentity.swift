@@ -1,0 +1,51 @@
+import Crypto
+import NIOSSL
+import SwiftASN1
+import X509
+
+/// Who a verified client certificate names, and the two values a revocation list can name it by.
+public struct ClientCertificateIdentity: Sendable, Equatable {
+    /// The subject's common name; the whole subject when it has none.
+    public let name: String
+    /// The serial number in upper-case hex without leading zeros, as `openssl x509 -serial` prints it.
+    public let serialHex: String
+    /// The SHA-256 of the DER certificate in lower-case hex, as `openssl x509 -fingerprint -sha256` prints it without colons.
+    public let fingerprint: String
+
+    /// Reads the identity of `certificate`.
+    ///
+    /// - Throws: ``TLSCertificateError`` of kind ``TLSCertificateError/Kind/invalidCertificate`` when
+    ///   the certificate cannot be parsed (BoringSSL accepted it, so this is not expected).
+    public init(_ certificate: NIOSSLCertificate) throws(TLSCertificateError) {
+        let der: [UInt8]
+        let parsed: Certificate
+        do {
+            der = try certificate.toDERBytes()
+            parsed = try Certificate(derEncoded: der)
+        } catch {
+            throw .invalidCertificate("the client certificate", index: 0, reason: "\(error)")
+        }
+        self.init(parsed, der: der)
+    }
+
+    /// The identity of a parsed certificate whose DER encoding is `der`.
+    public init(_ certificate: Certificate, der: [UInt8]) {
+        var commonName: String?
+        for relativeName in certificate.subject {
+            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
+                commonName = String(attribute.value) ?? attribute.value.description
+            }
+        }
+        name = commonName ?? certificate.subject.description
+        serialHex = Self.hex(certificate.serialNumber.bytes.drop { $0 == 0 }, uppercase: true)
+        fingerprint = Self.hex(SHA256.hash(data: der), uppercase: false)
+    }
+
+    static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool) -> String {
+        let text = bytes.map { byte in
+            let digits = String(byte, radix: 16, uppercase: uppercase)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+        return text.isEmpty ? "00" : text
+    }
+}

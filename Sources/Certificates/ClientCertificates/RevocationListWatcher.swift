@@ -1,0 +1,36 @@
+import FileIO
+import ServiceLifecycle
+
+/// Reloads ``ClientCertificateRevocations`` when its file changes; run it in the ServiceGroup.
+///
+/// The file is examined every ``pollInterval`` (one second by default, so a revocation takes
+/// effect within about two: one poll to see the change, one to see it hold still).
+public struct RevocationListWatcher: Service {
+    private let revocations: ClientCertificateRevocations
+    /// How often the file is examined.
+    public let pollInterval: Duration
+
+    /// Creates a watcher; nothing happens until ``run()``.
+    public init(revocations: ClientCertificateRevocations, pollInterval: Duration = .seconds(1)) {
+        self.revocations = revocations
+        self.pollInterval = pollInterval
+    }
+
+    /// Polls until the task is cancelled or a graceful shutdown begins; never throws.
+    public func run() async throws {
+        var debouncer = ChangeDebouncer(handled: revocations.attemptedFingerprint)
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { [pollInterval] in
+                    try await Task.sleep(for: pollInterval)
+                }
+            } catch {
+                return
+            }
+            debouncer.handled = revocations.attemptedFingerprint
+            if debouncer.observe(await FileFingerprint.of(revocations.path)) {
+                await revocations.reload()
+            }
+        }
+    }
+}
