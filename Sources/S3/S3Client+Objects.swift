@@ -7,10 +7,12 @@ extension S3Client {
     /// Stores `bytes` under `key`.
     /// - Parameter ifAbsent: send `If-None-Match: *`, so the write fails with
     ///   ``S3Error/isPreconditionFailed`` when the key exists (exactly one racing writer wins).
-    public func putObject(_ key: String, bytes: [UInt8], contentType: String? = nil, ifAbsent: Bool = false) async throws(S3Error) {
+    /// - Parameter ifMatch: send `If-Match`, so the write fails when the object changed since it had that ETag.
+    public func putObject(_ key: String, bytes: [UInt8], contentType: String? = nil, ifAbsent: Bool = false, ifMatch: String? = nil) async throws(S3Error) {
         var headers: [(name: String, value: String)] = [("content-length", String(bytes.count))]
         if let contentType { headers.append(("content-type", contentType)) }
         if ifAbsent { headers.append(("if-none-match", "*")) }
+        if let ifMatch { headers.append(("if-match", ifMatch)) }
         _ = try await send(.PUT, key: key, headers: headers, body: .signed(bytes), operation: "PUT \(key)")
     }
 

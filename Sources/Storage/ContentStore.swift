@@ -65,6 +65,9 @@ public protocol ContentStore: Sendable {
     @discardableResult
     func remove(_ object: StoredObject.Key) async throws -> Bool
 
+    /// Claims the upstream fetch of `digest` for this instance among all sharing the store.
+    func claimFetch(of digest: Digest) async throws -> FetchClaim
+
     /// Long-lived work the store needs beside the requests (writing batched last-use records),
     /// run in the server's ServiceGroup.
     var services: [any Service] { get }
@@ -72,4 +75,7 @@ public protocol ContentStore: Sendable {
 
 extension ContentStore {
     public var services: [any Service] { [] }
+
+    /// A store only one instance uses needs no lease.
+    public func claimFetch(of digest: Digest) async throws -> FetchClaim { .granted(nil) }
 }

@@ -10,7 +10,8 @@ public struct StoredBlob: Sendable {
     /// A URL the client may fetch the bytes from itself (a presigned object-store URL), when
     /// the store offers one and redirects are enabled.
     public let redirectURL: String?
-    private let reader: any BlobReader
+    /// Positional reads of the bytes.
+    public let reader: any BlobReader
 
     public init(size: Int64, reader: any BlobReader, redirectURL: String? = nil) {
         self.size = size

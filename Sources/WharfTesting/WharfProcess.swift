@@ -109,6 +109,11 @@ public final class WharfProcess: Sendable {
     /// What Wharf logged so far.
     public func log() -> String { process.log() }
 
+    /// Waits until Wharf has logged `text`.
+    public func waitForLog(containing text: String, timeout: Duration = .seconds(30)) async throws {
+        try await process.waitForLog(containing: text, timeout: timeout)
+    }
+
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }
 

@@ -170,6 +170,48 @@ import WharfTesting
         }
     }
 
+    @Test func oneInstanceOfTheFleetHoldsAFetchLeaseAndAnExpiredOneIsTakenOver() async throws {
+        let peer = try await SeaweedFSPeer.shared()
+        let settings = peer.settings(bucket: try await peer.makeBucket(prefix: "lease"))
+        let http = S3Client.makeHTTPClient(settings)
+        let a = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 8)
+        let b = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 8)
+        let digest = ContentHasher.digest(of: Self.bytes(10))
+        // SeaweedFS's gateway was seen to answer 404 (and let a conditional create through) for
+        // some milliseconds after a new object's PUT; instances of a fleet do not claim within
+        // the same milliseconds, so the test waits until each write is visible.
+        func waitUntil(visible: Bool) async throws {
+            let key = "leases/sha256/\(digest.hex)"
+            for _ in 0..<100 {
+                if (try await a.client.headObject(key) != nil) == visible { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw TestFailure("the lease did not become \(visible ? "visible" : "gone")")
+        }
+        do {
+            guard case .granted(let lease?) = try await a.claimFetch(of: digest) else { throw TestFailure("A did not get the lease") }
+            try await waitUntil(visible: true)
+            guard case .heldElsewhere = try await b.claimFetch(of: digest) else { throw TestFailure("B got a lease A holds") }
+            await lease.release()
+            try await waitUntil(visible: false)
+            guard case .granted(let second?) = try await b.claimFetch(of: digest) else { throw TestFailure("B did not get the released lease") }
+            try await waitUntil(visible: true)
+            // B dies without releasing: after the lease's eight seconds, A takes it over, once.
+            // (Long enough that a loaded machine does not expire it between two calls.)
+            _ = second
+            guard case .heldElsewhere = try await a.claimFetch(of: digest) else { throw TestFailure("A got a live lease") }
+            try await Task.sleep(for: .milliseconds(8500))
+            guard case .granted(let takenOver?) = try await a.claimFetch(of: digest) else { throw TestFailure("A did not take the expired lease over") }
+            guard case .heldElsewhere = try await b.claimFetch(of: digest) else { throw TestFailure("the lease was taken over twice") }
+            try await takenOver.renew()
+            await takenOver.release()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+
     @Test func wrongCredentialsMakeTheStoreUnreadyAndPrepareFail() async throws {
         try await withStore(secretKey: "wrong-secret-value") { store in
             let problem = try #require(await store.readinessProblem())
@@ -182,4 +224,9 @@ import WharfTesting
             }
         }
     }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -27,6 +27,10 @@ public struct S3Store: ContentStore {
     /// Parts uploaded at the same time by one blob upload.
     let partsInFlight: Int
     let usage: S3UsageBatch
+    /// How long a fetch lease lasts without renewal (seconds).
+    let leaseDuration: Double
+    /// Who this instance is, in the leases it writes.
+    let instanceName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
     let logger: Logger
 
     /// - Parameters:
@@ -41,8 +45,10 @@ public struct S3Store: ContentStore {
         partsInFlight: Int = 2,
         usageGranularity: TimeInterval = 3600,
         usageFlushInterval: Duration = .seconds(60),
+        leaseDuration: Double = 15,
         logger: Logger = Logger(label: "wharf.s3")
     ) {
+        self.leaseDuration = leaseDuration
         self.client = client
         self.spoolFolder = spoolFolder
         self.redirectExpiry = redirectExpiry
