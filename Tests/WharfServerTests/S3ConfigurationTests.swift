@@ -1,3 +1,4 @@
+import Foundation
 import S3
 import Testing
 import WharfServer
@@ -39,6 +40,16 @@ struct S3ConfigurationTests {
         #expect(!printed.contains("the-secret-key-value"))
         #expect(printed.contains("bucket: \"mirror\""))
         #expect(!printed.contains("filesystem"))
+    }
+
+    @Test("the fleet example in Config/ configures a bucket and no folder")
+    func fleetExample() throws {
+        let path = ConfigurationLoaderTests.configFolder.appendingPathComponent("s3-fleet-mirror.yml").path
+        let configuration = try loader.load(path: path, environment: [:]).configuration
+        #expect(configuration.storageS3?.bucket == "registry-mirror")
+        #expect(configuration.storageS3?.forcePathStyle == true)
+        #expect(configuration.storageRedirect == false)
+        #expect(!ConfigurationPrinter.render(configuration).contains("change-me"))
     }
 
     @Test("the keys may come from AWS's environment variables")
