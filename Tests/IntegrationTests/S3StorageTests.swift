@@ -46,6 +46,12 @@ struct S3StorageTests {
         let stored = try await fleet.withBucket { try await $0.listAllObjects(prefix: "blobs/") }
         #expect(Set(stored.map(\.key)) == Set(Self.image.blobs.map { "blobs/sha256/\($0.hex)" }))
         #expect(try await fleet.withBucket { try await $0.listMultipartUploads(prefix: "") }.isEmpty)
+
+        // SIGTERM: B stops within the drain and writes its batch of last uses on the way out.
+        b.send(SIGTERM)
+        #expect(try await b.waitForExit(timeout: .seconds(20)) == 0)
+        let uses = try await fleet.withBucket { try await $0.listAllObjects(prefix: "uses/") }
+        #expect(!uses.isEmpty, "B served hits; their last uses must reach the bucket")
         await fleet.stop()
         await fixture.stop()
     }

@@ -83,7 +83,8 @@ final class S3UsageBatch: Service, Sendable {
 
     func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            // A shutdown ends the wait at once rather than after up to one interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             do {
                 try await flush()
             } catch {
