@@ -68,6 +68,9 @@ public protocol ContentStore: Sendable {
     /// Claims the upstream fetch of `digest` for this instance among all sharing the store.
     func claimFetch(of digest: Digest) async throws -> FetchClaim
 
+    /// Claims the next eviction pass for this instance among all sharing the store.
+    func claimSweep() async throws -> FetchClaim
+
     /// Long-lived work the store needs beside the requests (writing batched last-use records),
     /// run in the server's ServiceGroup.
     var services: [any Service] { get }
@@ -78,4 +81,6 @@ extension ContentStore {
 
     /// A store only one instance uses needs no lease.
     public func claimFetch(of digest: Digest) async throws -> FetchClaim { .granted(nil) }
+
+    public func claimSweep() async throws -> FetchClaim { .granted(nil) }
 }

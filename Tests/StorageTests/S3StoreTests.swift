@@ -212,6 +212,27 @@ import WharfTesting
         try await http.shutdown()
     }
 
+    @Test func oneInstanceEvictsAtATime() async throws {
+        try await withStore { a in
+            let b = S3Store(client: a.client)
+            let content = Self.bytes(100)
+            let digest = ContentHasher.digest(of: content)
+            try await a.client.putObject(a.layout.blob(digest), bytes: content)
+            guard case .granted(let lease?) = try await a.claimSweep() else { throw TestFailure("A could not claim the sweep") }
+            for _ in 0..<100 where try await a.client.headObject("leases/sweep") == nil { try await Task.sleep(for: .milliseconds(50)) }
+            // While A sweeps, B's pass removes nothing, however expired everything is.
+            let plan = EvictionPlan(ttl: 0, maxSize: nil)
+            let skipped = try await StoreSweeper(store: b, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
+            #expect(skipped.removed.isEmpty)
+            #expect(try await b.blobSize(digest) == 100)
+            await lease.release()
+            for _ in 0..<100 where try await a.client.headObject("leases/sweep") != nil { try await Task.sleep(for: .milliseconds(50)) }
+            let swept = try await StoreSweeper(store: b, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
+            #expect(swept.removed == [.blob(digest)])
+            #expect(try await b.blobSize(digest) == nil)
+        }
+    }
+
     @Test func wrongCredentialsMakeTheStoreUnreadyAndPrepareFail() async throws {
         try await withStore(secretKey: "wrong-secret-value") { store in
             let problem = try #require(await store.readinessProblem())

@@ -16,7 +16,15 @@ extension S3Store {
     /// runs, deleted at its end. A lease whose holder died expires; the first instance to
     /// overwrite it with `If-Match` on the expired version takes it over.
     public func claimFetch(of digest: Digest) async throws -> FetchClaim {
-        let key = "leases/\(digest.algorithm.rawValue)/\(digest.hex)"
+        try await claimLease("leases/\(digest.algorithm.rawValue)/\(digest.hex)")
+    }
+
+    /// One eviction pass at a time for the fleet, by the same kind of lease (`leases/sweep`).
+    public func claimSweep() async throws -> FetchClaim {
+        try await claimLease("leases/sweep")
+    }
+
+    private func claimLease(_ key: String) async throws -> FetchClaim {
         // Read first: SeaweedFS was seen to let an `If-None-Match: *` PUT through a few
         // milliseconds after another instance's write that a GET already showed.
         if let existing = try await client.getObject(key, limit: 64 * 1024) {
