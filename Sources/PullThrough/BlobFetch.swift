@@ -20,6 +20,66 @@ struct BlobFetch {
     private var digest: Digest { download.digest }
 
     func run() async {
+        do {
+            switch try await claimFleetFetch() {
+            case .storedElsewhere(let blob):
+                download.started(reader: blob.reader, expectedSize: blob.size)
+                download.advanced(to: blob.size)
+                download.stored()
+            case .fetch(let lease):
+                await holding(lease) { await fetch() }
+            }
+        } catch {
+            fail(error)
+        }
+    }
+
+    private enum Claimed {
+        case fetch(FetchLease?)
+        case storedElsewhere(StoredBlob)
+    }
+
+    /// Takes the store's fetch lease for the blob; while another instance holds it, waits for
+    /// the blob to appear in the store (or for the lease to expire and be taken over here).
+    private func claimFleetFetch() async throws -> Claimed {
+        var told = false
+        while true {
+            switch try await cache.store.claimFetch(of: digest) {
+            case .granted(let lease):
+                // The last holder may have stored it just before letting go.
+                if let lease, let blob = try await cache.store.openBlob(digest) {
+                    await lease.release()
+                    return .storedElsewhere(blob)
+                }
+                return .fetch(lease)
+            case .heldElsewhere(let holder):
+                if !told {
+                    logger.info("another instance is fetching the blob; waiting for it in the store", metadata: ["digest": "\(digest)", "holder": "\(holder)"])
+                    told = true
+                }
+                if let blob = try await cache.store.openBlob(digest) { return .storedElsewhere(blob) }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Runs `body` while renewing `lease`, then releases it.
+    private func holding(_ lease: FetchLease?, _ body: () async -> Void) async {
+        guard let lease else { return await body() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease.renewalInterval)
+                    if !Task.isCancelled { try? await lease.renew() }
+                }
+            }
+            await body()
+            group.cancelAll()
+        }
+        await lease.release()
+    }
+
+    private func fetch() async {
         let inFlight = Meter(label: WharfMetric.upstreamFetchesInFlight.name)
         inFlight.increment()
         defer { inFlight.decrement() }

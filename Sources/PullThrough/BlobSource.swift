@@ -18,6 +18,12 @@ public enum BlobSource: Sendable {
         }
     }
 
+    /// A presigned URL the client may fetch a stored blob from directly, when the store offers one.
+    public var redirectURL: String? {
+        if case .stored(let blob) = self { return blob.redirectURL }
+        return nil
+    }
+
     /// Whether the blob was already stored (a cache hit).
     public var isStored: Bool {
         if case .stored = self { return true }

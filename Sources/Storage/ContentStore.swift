@@ -1,10 +1,11 @@
 import Registry
+import ServiceLifecycle
 
 /// The cache's storage: verified blobs and manifests by digest, tag records, and what
 /// eviction needs to know about each object.
 ///
-/// Two implementations are planned: ``FilesystemStore`` (a local folder) and an object store
-/// shared by several instances. Every implementation keeps the same promises: an object is
+/// Two implementations: ``FilesystemStore`` (a local folder) and ``S3Store`` (an S3-compatible
+/// bucket shared by several instances). Every implementation keeps the same promises: an object is
 /// visible under its digest only after its content was verified; nothing half-written is
 /// ever visible; a reader that has opened a blob can finish reading it even if the blob is
 /// removed meanwhile.
@@ -63,4 +64,23 @@ public protocol ContentStore: Sendable {
     /// Removes an object; `false` when it was already gone.
     @discardableResult
     func remove(_ object: StoredObject.Key) async throws -> Bool
+
+    /// Claims the upstream fetch of `digest` for this instance among all sharing the store.
+    func claimFetch(of digest: Digest) async throws -> FetchClaim
+
+    /// Claims the next eviction pass for this instance among all sharing the store.
+    func claimSweep() async throws -> FetchClaim
+
+    /// Long-lived work the store needs beside the requests (writing batched last-use records),
+    /// run in the server's ServiceGroup.
+    var services: [any Service] { get }
+}
+
+extension ContentStore {
+    public var services: [any Service] { [] }
+
+    /// A store only one instance uses needs no lease.
+    public func claimFetch(of digest: Digest) async throws -> FetchClaim { .granted(nil) }
+
+    public func claimSweep() async throws -> FetchClaim { .granted(nil) }
 }

@@ -1,3 +1,5 @@
+import Registry
+
 /// A failure of the store, with the path it concerns.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
@@ -24,6 +26,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// The content's length differs from what the upstream announced.
     public static func sizeMismatch(expected: Int64, actual: Int64) -> StoreError {
         .init(.sizeMismatch, "content was \(actual) bytes, the upstream announced \(expected); nothing was stored")
+    }
+
+    /// Why content of `size` bytes that hashed to `actual` may not be stored under `expected`,
+    /// or `nil` when it may.
+    static func verification(of actual: Digest, expected: Digest, size: Int64, expectedSize: Int64?) -> StoreError? {
+        if let expectedSize, expectedSize != size { return .sizeMismatch(expected: expectedSize, actual: size) }
+        guard actual == expected else { return .digestMismatch(expected: expected.description, actual: actual.description) }
+        return nil
     }
 
     /// A record on disk could not be read back.

@@ -27,7 +27,29 @@ public struct StoreSweeper: Sendable {
     public var isActive: Bool { plan.isActive }
 
     /// One pass. With `dryRun`, reports what would be removed and removes nothing.
+    /// A pass another instance sharing the store is running already only measures the store.
     public func sweep(dryRun: Bool = false, now: TimeInterval = Date().timeIntervalSince1970) async throws -> Report {
+        guard !dryRun else { return try await pass(dryRun: true, now: now) }
+        switch try await store.claimSweep() {
+        case .heldElsewhere:
+            let objects = try await store.listObjects()
+            var report = Report()
+            report.bytesBefore = objects.reduce(0) { $0 + $1.size }
+            report.objectsBefore = objects.count
+            return report
+        case .granted(let lease):
+            do {
+                let report = try await pass(dryRun: false, now: now)
+                await lease?.release()
+                return report
+            } catch {
+                await lease?.release()
+                throw error
+            }
+        }
+    }
+
+    private func pass(dryRun: Bool, now: TimeInterval) async throws -> Report {
         let objects = try await store.listObjects()
         var report = Report()
         report.bytesBefore = objects.reduce(0) { $0 + $1.size }

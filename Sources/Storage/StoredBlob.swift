@@ -7,11 +7,16 @@ import NIOCore
 public struct StoredBlob: Sendable {
     /// The blob's size in bytes.
     public let size: Int64
-    private let reader: any BlobReader
+    /// A URL the client may fetch the bytes from itself (a presigned object-store URL), when
+    /// the store offers one and redirects are enabled.
+    public let redirectURL: String?
+    /// Positional reads of the bytes.
+    public let reader: any BlobReader
 
-    public init(size: Int64, reader: any BlobReader) {
+    public init(size: Int64, reader: any BlobReader, redirectURL: String? = nil) {
         self.size = size
         self.reader = reader
+        self.redirectURL = redirectURL
     }
 
     /// How the bytes can reach a client: as a file region the kernel copies to the socket
@@ -26,14 +31,7 @@ public struct StoredBlob: Sendable {
 
     /// Streams `range` (the whole blob by default) in chunks to `write`.
     public func stream(range: Range<Int64>? = nil, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
-        var offset = range?.lowerBound ?? 0
-        let end = range?.upperBound ?? size
-        while offset < end {
-            let buffer = try await reader.read(at: offset, length: Int(min(Int64(chunkSize), end - offset)))
-            guard buffer.readableBytes > 0 else { throw StoreError.io(reader.description, "blob shrank while being read") }
-            offset += Int64(buffer.readableBytes)
-            try await write(buffer)
-        }
+        try await reader.stream(range ?? 0..<size, chunkSize: chunkSize, to: write)
     }
 }
 
@@ -55,9 +53,23 @@ public protocol BlobReader: Sendable, CustomStringConvertible {
 
     /// A file region for `range`, when the reader is a local file.
     func fileRegion(_ range: Range<Int64>) throws -> FileRegion?
+
+    /// Streams `range` to `write`; by positional reads unless the reader has a better way
+    /// (an object store answers one ranged GET, streamed).
+    func stream(_ range: Range<Int64>, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws
 }
 
 extension BlobReader {
     public var delivery: BlobDelivery { .buffers }
     public func fileRegion(_ range: Range<Int64>) throws -> FileRegion? { nil }
+
+    public func stream(_ range: Range<Int64>, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
+        var offset = range.lowerBound
+        while offset < range.upperBound {
+            let buffer = try await read(at: offset, length: Int(min(Int64(chunkSize), range.upperBound - offset)))
+            guard buffer.readableBytes > 0 else { throw StoreError.io(description, "blob shrank while being read") }
+            offset += Int64(buffer.readableBytes)
+            try await write(buffer)
+        }
+    }
 }

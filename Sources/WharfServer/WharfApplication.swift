@@ -31,8 +31,18 @@ public struct WharfApplication: Sendable {
     /// Runs until a shutdown signal. Call once per process (it bootstraps the metrics system).
     public func run() async throws {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let store = configuration.makeStore()
-        let leftovers = try await store.prepare()
+        let opened = configuration.openStore(logger: logger)
+        do {
+            try await run(store: opened.store)
+            await opened.close()
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
+
+    private func run(store: any ContentStore) async throws {
+        let leftovers = try await configuration.prepare(store)
         if leftovers > 0 {
             logger.notice("removed leftovers of interrupted downloads", metadata: ["files": "\(leftovers)"])
         }
@@ -166,7 +176,7 @@ public struct WharfApplication: Sendable {
         // SIGTERM/SIGINT: stop accepting and let running responses finish, for 30 s at most;
         // a second signal during that time cancels everything at once.
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper, prober] + authServices + warmer + listeners.services,
+            services: [SecondSignalWatchdog(logger: logger), downloads, sweeper, prober] + store.services + authServices + warmer + listeners.services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -178,11 +188,6 @@ public struct WharfApplication: Sendable {
 }
 
 extension WharfConfiguration {
-    /// The store `storage` configures (used by the server and `wharf gc`).
-    public func makeStore() -> any ContentStore {
-        FilesystemStore(root: FilePath(storageRoot))
-    }
-
     /// The eviction pass `proxy.ttl` and `storage.maxsize` ask for, over `store`.
     public func makeStoreSweeper(_ store: any ContentStore) -> StoreSweeper {
         StoreSweeper(store: store, plan: EvictionPlan(ttl: proxy.ttl.map { Double($0.components.seconds) }, maxSize: storageMaxSize))

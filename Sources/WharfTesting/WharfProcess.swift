@@ -49,6 +49,7 @@ public final class WharfProcess: Sendable {
     ///   - storageYAML: more keys under `storage:`, indented the same way.
     ///   - httpYAML: more keys under `http:`, indented the same way.
     ///   - port: the port to listen on, when a peer must know it first (Pebble's `tlsPort`); a free one otherwise.
+    ///   - storageDriverYAML: the store's section (e.g. `  s3:` and its keys) instead of `storage.filesystem`.
     public static func start(
         in folder: TemporaryFolder,
         upstreamURL: String,
@@ -59,17 +60,19 @@ public final class WharfProcess: Sendable {
         environment: [String: String] = [:],
         name: String = "wharf",
         port: Int? = nil,
-        listenAddress: String = "127.0.0.1"
+        listenAddress: String = "127.0.0.1",
+        storageDriverYAML: String? = nil
     ) async throws -> WharfProcess {
         let port = try port ?? FreePort.make()
         let storage = try folder.folder("\(name)-cache")
+        // The driver's section (storage.s3 ...) in place of storage.filesystem, indented by two spaces.
+        let driver = storageDriverYAML ?? "  filesystem:\n    rootdirectory: \(storage)"
         let config = """
             version: 0.1
             log:
               level: info
             storage:
-              filesystem:
-                rootdirectory: \(storage)
+            \(driver)
             \(storageYAML)
             http:
               addr: \(listenAddress):\(port)
@@ -114,6 +117,11 @@ public final class WharfProcess: Sendable {
 
     /// What Wharf logged so far.
     public func log() -> String { process.log() }
+
+    /// Waits until Wharf has logged `text`.
+    public func waitForLog(containing text: String, timeout: Duration = .seconds(30)) async throws {
+        try await process.waitForLog(containing: text, timeout: timeout)
+    }
 
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }

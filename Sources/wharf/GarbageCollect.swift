@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Storage
 import WharfServer
 
@@ -18,7 +19,23 @@ struct GarbageCollect: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadConfiguration(config)
-        let sweeper = loaded.configuration.makeStoreSweeper(loaded.configuration.makeStore())
+        let opened = loaded.configuration.openStore(logger: Logger(label: "wharf.gc"))
+        do {
+            try await collect(loaded.configuration, opened.store)
+            await opened.close()
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
+
+    private func collect(_ configuration: WharfConfiguration, _ store: any ContentStore) async throws {
+        if let bucket = store as? S3Store, !dryRun {
+            // Uploads a crashed instance left behind; a day is longer than any download runs.
+            let aborted = try await bucket.abortAbandonedUploads(olderThan: 24 * 3600)
+            print("aborted \(aborted) abandoned multipart uploads")
+        }
+        let sweeper = configuration.makeStoreSweeper(store)
         guard sweeper.isActive else {
             print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
             return

@@ -91,10 +91,7 @@ struct KubernetesManifestsTests {
             ["config", "check", config],
             environment: ProcessInfo.processInfo.environment.merging(["REGISTRY_STORAGE_S3_ACCESSKEY": "AKIDEXAMPLE", "REGISTRY_STORAGE_S3_SECRETKEY": "example-secret"]) { $1 }
         )
-        // storage.s3 comes with the S3 store (another branch); until it is merged, this check fails here.
-        withKnownIssue("storage.s3 is not implemented on this branch yet: wharf config check refuses it") {
-            #expect(check.status == 0, "\(check.summary)")
-        }
+        #expect(check.status == 0, "\(check.summary)")
         #expect(!check.stdout.contains("example-secret") && !check.stderr.contains("example-secret"), "the secret key is never printed")
     }
 

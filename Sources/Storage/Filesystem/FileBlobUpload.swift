@@ -29,14 +29,9 @@ final class FileBlobUpload: BlobUpload {
     }
 
     func commit(expectedSize: Int64?) async throws {
-        let actual = hasher.finalize()
-        if let expectedSize, expectedSize != bytesWritten {
+        if let failure = StoreError.verification(of: hasher.finalize(), expected: expected, size: bytesWritten, expectedSize: expectedSize) {
             await abandon()
-            throw StoreError.sizeMismatch(expected: expectedSize, actual: bytesWritten)
-        }
-        guard actual == expected else {
-            await abandon()
-            throw StoreError.digestMismatch(expected: expected.description, actual: actual.description)
+            throw failure
         }
         do {
             try await file.synchronize()

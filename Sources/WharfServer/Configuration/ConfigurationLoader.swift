@@ -61,6 +61,7 @@ public struct ConfigurationLoader: Sendable {
         var warnings: [String] = []
         try check(tree, rules: ConfigurationKeys.root, path: "", origins: origins, warnings: &warnings)
         var configuration = try build(TreeReader(tree: tree, origins: origins))
+        try Self.storageSettings(TreeReader(tree: tree, origins: origins), environment: environment, into: &configuration)
         configuration.origins = origins
         return Loaded(configuration: configuration, warnings: warnings)
     }

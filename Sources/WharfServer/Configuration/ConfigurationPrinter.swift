@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PullThrough
 import Registry
+import S3
 
 /// Renders the effective configuration as YAML, with secrets masked.
 public enum ConfigurationPrinter {
@@ -14,8 +15,13 @@ public enum ConfigurationPrinter {
         lines.append("  level: \(configuration.log.level.distributionName)")
         lines.append("  formatter: \(configuration.log.format.rawValue)")
         lines.append("storage:")
-        lines.append("  filesystem:")
-        lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
+        if let s3 = configuration.storageS3 {
+            lines += s3Lines(s3)
+            lines.append("  redirect:\n    disable: \(!configuration.storageRedirect)")
+        } else {
+            lines.append("  filesystem:")
+            lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
+        }
         if let maxSize = configuration.storageMaxSize { lines.append("  maxsize: \(maxSize)") }
         lines.append("http:")
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
@@ -142,7 +148,7 @@ public enum ConfigurationPrinter {
         return attoseconds == 0 ? "\(seconds)s" : "\(Int64(Double(seconds) * 1000 + Double(attoseconds) / 1e15))ms"
     }
 
-    private static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
@@ -156,5 +162,24 @@ extension Logger.Level {
         case .warning: "warn"
         case .error, .critical: "error"
         }
+    }
+}
+
+extension ConfigurationPrinter {
+    /// `storage.s3`, the secret key and session token masked.
+    static func s3Lines(_ s3: S3Settings) -> [String] {
+        var lines = ["  s3:"]
+        lines.append("    bucket: \(quoted(s3.bucket))")
+        lines.append("    region: \(quoted(s3.region))")
+        if let endpoint = s3.endpoint { lines.append("    regionendpoint: \(quoted(endpoint))") }
+        if !s3.rootDirectory.isEmpty { lines.append("    rootdirectory: \(quoted(s3.rootDirectory))") }
+        lines.append("    accesskey: \(quoted(s3.credentials.accessKey))")
+        lines.append("    secretkey: \"********\"")
+        if s3.credentials.sessionToken != nil { lines.append("    sessiontoken: \"********\"") }
+        lines.append("    forcepathstyle: \(s3.forcePathStyle)")
+        lines.append("    secure: \(s3.secure)")
+        lines.append("    skipverify: \(s3.skipVerify)")
+        lines.append("    chunksize: \(s3.chunkSize)")
+        return lines
     }
 }

@@ -4,6 +4,7 @@ import DNS01
 import Logging
 import PullThrough
 import Registry
+import S3
 
 /// Wharf's effective configuration, after the file, the environment and defaults.
 public struct WharfConfiguration: Sendable, Equatable {
@@ -11,6 +12,10 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var log = LogSettings()
     /// The cache's root folder.
     public var storageRoot = "./data"
+    /// `storage.s3`: the cache in an S3-compatible bucket instead of a folder.
+    public var storageS3: S3Settings?
+    /// `storage.redirect.disable: false`: warm blob GETs answer 307 to a presigned bucket URL.
+    public var storageRedirect = false
     /// The API listener.
     public var http = HTTPSettings()
     /// The upstream registry.

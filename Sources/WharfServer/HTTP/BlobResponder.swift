@@ -19,6 +19,10 @@ struct BlobResponder: Sendable {
             return try answer(request, digest, size: head.size, isStored: head.isStored).head
         }
         let source = try await cache.blob(name, digest, from: upstream)
+        if let location = source.redirectURL {
+            // storage.redirect: the client fetches the verified object from the bucket itself.
+            return Response(status: .temporaryRedirect, headers: [.location: location, RegistryHeaders.contentDigest: digest.description, RegistryHeaders.cache: "hit"])
+        }
         let (head, range) = try answer(request, digest, size: source.size, isStored: source.isStored)
         guard head.status != .rangeNotSatisfiable else { return head }
         let size = source.size

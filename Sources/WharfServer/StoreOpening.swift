@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import Logging
+import NIOFileSystem
+import S3
+import Storage
+
+/// The store `storage` configures, with the HTTP client it owns when it is a bucket.
+public struct OpenedStore: Sendable {
+    public let store: any ContentStore
+    private let http: HTTPClient?
+
+    init(store: any ContentStore, http: HTTPClient?) {
+        self.store = store
+        self.http = http
+    }
+
+    /// Releases the bucket's connections.
+    public func close() async {
+        try? await http?.shutdown()
+    }
+}
+
+extension WharfConfiguration {
+    /// How long a presigned redirect URL is valid (distribution uses 20 minutes).
+    static let redirectExpiry = 20 * 60
+
+    /// Opens the store `storage` configures (used by the server and `wharf gc`); close it after.
+    public func openStore(logger: Logger) -> OpenedStore {
+        guard let s3 = storageS3 else { return OpenedStore(store: FilesystemStore(root: FilePath(storageRoot)), http: nil) }
+        let http = S3Client.makeHTTPClient(s3)
+        let store = S3Store(client: S3Client(settings: s3, http: http), redirectExpiry: storageRedirect ? Self.redirectExpiry : nil, logger: logger)
+        return OpenedStore(store: store, http: http)
+    }
+
+    /// Prepares `store`; a bucket that refuses is an error naming the setting it points at.
+    public func prepare(_ store: any ContentStore) async throws -> Int {
+        do {
+            return try await store.prepare()
+        } catch let error as S3Error {
+            let key = error.suspect.map(ConfigurationLoader.key(for:)) ?? "storage.s3"
+            throw origins.error(key, "the bucket at \(store.location) refused Wharf: \(error)")
+        }
+    }
+}
