@@ -65,6 +65,8 @@ extension ConfigurationLoader {
             number = ""
         }
         guard number.isEmpty else { throw reader.error(key, "\"\(text)\" needs a unit: s, m or h") }
+        // Go's time.ParseDuration, which distribution uses, stops at 2^63-1 ns (about 292 years).
+        guard total * 1e9 < Double(Int64.max) else { throw reader.error(key, "\"\(text)\" is longer than a duration can be (about 292 years)") }
         return .milliseconds(Int64(total * 1000))
     }
 
@@ -80,6 +82,7 @@ extension ConfigurationLoader {
         guard let value = Double(digits), let factor = factors[unit], value > 0 else {
             throw reader.error(key, "\"\(text)\" is not a size such as 50GiB or 500MB")
         }
+        guard value * factor < Double(Int64.max) else { throw reader.error(key, "\"\(text)\" is larger than a size can be (8 EiB)") }
         return Int64(value * factor)
     }
 

@@ -1,0 +1,38 @@
+import Testing
+import WharfServer
+
+/// Inputs found while fuzzing the configuration (Fuzz/Sources/FuzzConfiguration): each was a crash.
+@Suite("configuration inputs from fuzzing")
+struct FuzzRegressionTests {
+    let loader = ConfigurationLoader()
+
+    @Test(
+        "a duration past Go's limit (2^63-1 ns) is an error naming its key, not a trap converting to Int64",
+        arguments: ["99999999999999999999s", "2562048h", "9223372037s", "\(String(repeating: "9", count: 400))ms"]
+    )
+    func hugeDuration(_ text: String) {
+        #expect {
+            try loader.load(yaml: "proxy:\n  tagttl: \(text)\n", source: "c.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "proxy.tagttl"
+        }
+    }
+
+    @Test("the longest duration Go takes still loads")
+    func longestDuration() throws {
+        let configuration = try loader.load(yaml: "proxy:\n  ttl: 2562047h\n", source: "c.yml", environment: [:]).configuration
+        #expect(configuration.proxy.ttl == .seconds(2_562_047 * 3600))
+    }
+
+    @Test(
+        "a size past Int64 is an error naming its key, not a trap converting to Int64",
+        arguments: ["99999999999999999999", "9000000TiB", "\(String(repeating: "9", count: 400))GB"]
+    )
+    func hugeSize(_ text: String) {
+        #expect {
+            try loader.load(yaml: "storage:\n  maxsize: \(text)\n", source: "c.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "storage.maxsize"
+        }
+    }
+}
