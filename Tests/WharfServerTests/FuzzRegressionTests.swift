@@ -35,4 +35,23 @@ struct FuzzRegressionTests {
             (error as? ConfigurationError)?.key == "storage.maxsize"
         }
     }
+
+    /// Yams' `Node.any` force-unwraps every mapping key as a string.
+    @Test(
+        "a key that is a list or a section is an error, not a trap in Yams",
+        arguments: ["? -\n", "{[a]: b}\n", "proxy:\n  ? [x]\n  : y\n", "log: !!set\n  ? {a: 1}\n"]
+    )
+    func complexKey(_ yaml: String) {
+        #expect {
+            try loader.load(yaml: yaml, source: "c.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.message.contains("a key must be a single value") == true
+        }
+    }
+
+    @Test("an environment value with such a key is taken as text")
+    func complexKeyInEnvironment() throws {
+        let loaded = try loader.load(yaml: "", source: "c.yml", environment: ["REGISTRY_PROXY_USERNAME": "? -", "REGISTRY_PROXY_PASSWORD": "pw"])
+        #expect(loaded.configuration.proxy.username == "? -")
+    }
 }
