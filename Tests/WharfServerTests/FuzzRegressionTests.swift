@@ -54,4 +54,19 @@ struct FuzzRegressionTests {
         let loaded = try loader.load(yaml: "", source: "c.yml", environment: ["REGISTRY_PROXY_USERNAME": "? -", "REGISTRY_PROXY_PASSWORD": "pw"])
         #expect(loaded.configuration.proxy.username == "? -")
     }
+
+    /// A double-quoted YAML scalar folds a line break into a space, and may not hold unprintable characters.
+    @Test(
+        "what wharf config check prints loads to the same configuration, whatever a quoted value holds",
+        arguments: ["\n", "a\n\nb", "\r\n", "\t x \t", "\u{1}\u{7F}", "\u{85}\u{2028}\u{2029}", "é😀", "\\\"\\"]
+    )
+    func printedValueLoadsBack(_ realm: String) throws {
+        var configuration = try loader.load(yaml: "auth:\n  htpasswd:\n    path: /etc/wharf/htpasswd\n", source: "c.yml", environment: [:]).configuration
+        configuration.htpasswd?.realm = realm
+        let printed = ConfigurationPrinter.render(configuration)
+        let reloaded = try loader.load(yaml: printed, source: "printed", environment: [:]).configuration
+        #expect(reloaded.htpasswd?.realm == realm)
+        #expect(reloaded == configuration)
+    }
 }
+
