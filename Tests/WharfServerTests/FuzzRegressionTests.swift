@@ -68,5 +68,15 @@ struct FuzzRegressionTests {
         #expect(reloaded.htpasswd?.realm == realm)
         #expect(reloaded == configuration)
     }
+
+    /// `0.5` was 0 bytes once truncated, which the printed `maxsize: 0` then refused.
+    @Test("a size under one byte is an error naming its key", arguments: ["0.5", "0.0001KB", ".5b"])
+    func sizeUnderOneByte(_ text: String) {
+        #expect {
+            try loader.load(yaml: "storage:\n  maxsize: \(text)\n", source: "c.yml", environment: [:])
+        } throws: { error in
+            (error as? ConfigurationError)?.key == "storage.maxsize"
+        }
+    }
 }
 

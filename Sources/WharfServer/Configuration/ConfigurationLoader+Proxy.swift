@@ -79,7 +79,7 @@ extension ConfigurationLoader {
             "": 1, "b": 1, "k": 1e3, "kb": 1e3, "kib": 1024, "m": 1e6, "mb": 1e6, "mib": 1_048_576,
             "g": 1e9, "gb": 1e9, "gib": 1_073_741_824, "t": 1e12, "tb": 1e12, "tib": 1_099_511_627_776,
         ]
-        guard let value = Double(digits), let factor = factors[unit], value > 0 else {
+        guard let value = Double(digits), let factor = factors[unit], value * factor >= 1 else {  // not 0 once truncated
             throw reader.error(key, "\"\(text)\" is not a size such as 50GiB or 500MB")
         }
         guard value * factor < Double(Int64.max) else { throw reader.error(key, "\"\(text)\" is larger than a size can be (8 EiB)") }
