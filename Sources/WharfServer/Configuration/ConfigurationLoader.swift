@@ -46,6 +46,9 @@ public struct ConfigurationLoader: Sendable {
         do {
             // Composed first, for the positions, then turned into plain values as `Yams.load` does.
             let node = try Yams.compose(yaml: yaml)
+            if let key = node.flatMap(Self.complexKey) {
+                throw ConfigurationError(source: source, key: "", line: key.mark?.line, "a key must be a single value, not a list or section")
+            }
             switch node?.any {
             case nil: tree = [:]
             case let map as [String: Any]: tree = map
@@ -75,7 +78,8 @@ public struct ConfigurationLoader: Sendable {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("REGISTRY_") {
             let path = name.dropFirst("REGISTRY_".count).lowercased().split(separator: "_").map(String.init)
             guard !path.isEmpty else { continue }
-            let parsed: Any = (try? Yams.load(yaml: value)).flatMap { $0 } ?? value
+            let node = (try? Yams.compose(yaml: value)).flatMap { $0 }
+            let parsed: Any = node.flatMap { Self.complexKey(in: $0) == nil ? $0.any : nil } ?? value
             // Scalars keep their text so that `5000` in REGISTRY_HTTP_ADDR stays a string where a string is expected.
             let scalar: Any = parsed is [String: Any] || parsed is [Any] ? parsed : value
             let setting = path.joined(separator: ".")
