@@ -26,3 +26,5 @@ ensure_swift() {
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
 TEST_PACKAGES=(docker-registry skopeo podman containerd pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium)
+# Python h2 drives the HTTP/2 rapid-reset flood (ListenerLimitsTests).
+TEST_PACKAGES+=(python3-h2)

@@ -58,6 +58,11 @@ enum ConfigurationKeys {
             "debug": .section(["addr": .implemented, "prometheus": .ignoredSection]),
             "http2": .section(["disabled": .implemented]),
             "h2c": .ignoredSection,
+            "timeouts": .section(["header": .implemented, "idle": .implemented, "writestall": .implemented]),
+            "limits": .section([
+                "connections": .implemented, "connectionsperclient": .implemented,
+                "headerbytes": .implemented, "headercount": .implemented,
+            ]),
             "tls": .section([
                 "certificate": .implemented,
                 "key": .implemented,

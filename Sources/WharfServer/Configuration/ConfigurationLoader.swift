@@ -191,6 +191,7 @@ public struct ConfigurationLoader: Sendable {
                 throw reader.error("http.tls.letsencrypt.httpaddr", "the plain listener redirects to TLS; give http.tls.certificate and http.tls.key")
             }
         }
+        configuration.http.limits = try Self.listenerLimits(reader)
         if let remote = try reader.string("proxy.remoteurl") {
             try Self.checkRemoteURL(remote, key: "proxy.remoteurl", reader: reader)
             configuration.proxy.remoteURL = remote

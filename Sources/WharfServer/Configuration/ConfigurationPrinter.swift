@@ -20,6 +20,16 @@ public enum ConfigurationPrinter {
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
         if !configuration.http.http2 { lines.append("  http2:\n    disabled: true") }
         if let debug = configuration.http.debugListener { lines.append("  debug:\n    addr: \(quoted(debug.description))") }
+        let limits = configuration.http.limits
+        lines.append("  timeouts:")
+        lines.append("    header: \(seconds(limits.headerTimeout))")
+        lines.append("    idle: \(seconds(limits.idleTimeout))")
+        lines.append("    writestall: \(seconds(limits.writeStallTimeout))")
+        lines.append("  limits:")
+        lines.append("    connections: \(limits.maxConnections)")
+        lines.append("    connectionsperclient: \(limits.maxConnectionsPerClient)")
+        lines.append("    headerbytes: \(limits.maxHeaderBytes)")
+        lines.append("    headercount: \(limits.maxHeaderCount)")
         if let tls = configuration.http.tls {
             switch tls.source {
             case .files(let certificate, let key):

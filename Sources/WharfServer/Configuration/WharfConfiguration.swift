@@ -48,6 +48,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var plainListener: ListenAddress?
         /// `http.debug.addr`: `/metrics`, `/healthz`, `/readyz` on their own plain listener, without auth.
         public var debugListener: ListenAddress?
+        /// `http.timeouts.*` and `http.limits.*` of the API listener.
+        public var limits = ListenerLimits()
     }
 
     /// A host and port to listen on.
