@@ -14,7 +14,7 @@ enum UpstreamTableBuilder {
         func target(_ url: String, name: String?, username: String?, password: String?, key: String) throws(ConfigurationError) -> UpstreamTarget {
             do {
                 let configuration = try UpstreamConfiguration(remoteURL: url, name: name, username: username, password: password)
-                return UpstreamTarget(client: UpstreamClient(configuration: configuration, http: http, logger: logger))
+                return UpstreamTarget(client: UpstreamClient(configuration: configuration, http: http, timeouts: proxy.timeouts, logger: logger))
             } catch {
                 throw origins.error(key, error.message)
             }

@@ -37,7 +37,7 @@ public struct WharfApplication: Sendable {
         }
         let http = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: UpstreamClient.makeHTTPClientConfiguration(),
+            configuration: UpstreamClient.makeHTTPClientConfiguration(timeouts: configuration.proxy.timeouts),
             backgroundActivityLogger: logger
         )
         do {

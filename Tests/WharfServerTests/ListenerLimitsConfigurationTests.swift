@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import Upstream
 import WharfServer
 
 @Suite("http.timeouts and http.limits")
@@ -16,6 +18,23 @@ struct ListenerLimitsConfigurationTests {
         #expect(limits.maxConnectionsPerClient == 256)
         #expect(limits.maxHeaderBytes == 64 * 1024)
         #expect(limits.maxHeaderCount == 100)
+        let upstream = try loader.load(yaml: base, source: "wharf.yml", environment: [:]).configuration.proxy.timeouts
+        #expect(upstream == UpstreamTimeouts())
+        #expect(upstream.connect == .seconds(5) && upstream.response == .seconds(30) && upstream.idle == .seconds(30))
+    }
+
+    @Test("proxy.timeouts sets the upstream's connect, response and idle timeouts")
+    func upstreamKeys() throws {
+        let yaml = "version: 0.1\nproxy:\n  remoteurl: https://registry-1.docker.io\n  timeouts:\n    connect: 2s\n    response: 1m\n    idle: 750ms\n"
+        let configuration = try loader.load(yaml: yaml, source: "wharf.yml", environment: [:]).configuration
+        #expect(configuration.proxy.timeouts.connect == .seconds(2))
+        #expect(configuration.proxy.timeouts.response == .seconds(60))
+        #expect(configuration.proxy.timeouts.idle == .milliseconds(750))
+        let reloaded = try loader.load(yaml: ConfigurationPrinter.render(configuration), source: "printed.yml", environment: [:]).configuration
+        #expect(reloaded.proxy.timeouts == configuration.proxy.timeouts)
+        #expect {
+            try loader.load(yaml: yaml.replacingOccurrences(of: "750ms", with: "0"), source: "wharf.yml", environment: [:])
+        } throws: { ($0 as? ConfigurationError)?.key == "proxy.timeouts.idle" }
     }
 
     @Test("the keys set each one, and config check prints them")

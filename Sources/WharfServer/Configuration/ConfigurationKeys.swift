@@ -104,6 +104,7 @@ enum ConfigurationKeys {
             "tagttl": .implemented,
             "name": .implemented,
             "upstreams": .implemented,
+            "timeouts": .section(["connect": .implemented, "response": .implemented, "idle": .implemented]),
         ]),
         "notifications": .ignoredSection,
         "redis": .ignoredSection,

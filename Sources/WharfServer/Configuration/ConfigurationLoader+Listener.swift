@@ -1,6 +1,7 @@
 import Foundation
+import Upstream
 
-/// `http.timeouts.*` and `http.limits.*` (ours).
+/// `http.timeouts.*`, `http.limits.*` and `proxy.timeouts.*` (ours).
 extension ConfigurationLoader {
     static func listenerLimits(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ListenerLimits {
         var limits = WharfConfiguration.ListenerLimits()
@@ -20,6 +21,14 @@ extension ConfigurationLoader {
         }
         if let text = try reader.string("http.limits.headercount") { limits.maxHeaderCount = try positiveCount(text, key: "http.limits.headercount", reader: reader) }
         return limits
+    }
+
+    static func upstreamTimeouts(_ reader: TreeReader) throws(ConfigurationError) -> UpstreamTimeouts {
+        var timeouts = UpstreamTimeouts()
+        if let text = try reader.string("proxy.timeouts.connect") { timeouts.connect = try positiveDuration(text, key: "proxy.timeouts.connect", reader: reader) }
+        if let text = try reader.string("proxy.timeouts.response") { timeouts.response = try positiveDuration(text, key: "proxy.timeouts.response", reader: reader) }
+        if let text = try reader.string("proxy.timeouts.idle") { timeouts.idle = try positiveDuration(text, key: "proxy.timeouts.idle", reader: reader) }
+        return timeouts
     }
 
     /// A duration that is not zero: a timeout of nothing would close every connection at once.

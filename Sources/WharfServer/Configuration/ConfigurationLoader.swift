@@ -201,6 +201,7 @@ public struct ConfigurationLoader: Sendable {
         if let ttl = try reader.string("proxy.ttl") { configuration.proxy.ttl = try Self.duration(ttl, key: "proxy.ttl", reader: reader) }
         if let size = try reader.string("storage.maxsize") { configuration.storageMaxSize = try Self.byteSize(size, key: "storage.maxsize", reader: reader) }
         configuration.proxy.upstreams = try Self.upstreams(reader)
+        configuration.proxy.timeouts = try Self.upstreamTimeouts(reader)
         configuration.proxy.username = try reader.string("proxy.username")
         configuration.proxy.password = try reader.string("proxy.password")
         if (configuration.proxy.username == nil) != (configuration.proxy.password == nil) {

@@ -1,5 +1,6 @@
 import DNS
 import DNS01
+import Upstream
 import Foundation
 import Logging
 
@@ -104,6 +105,8 @@ public enum ConfigurationPrinter {
         if configuration.proxy.password != nil { lines.append("  password: \"********\"") }
         if let name = configuration.proxy.name { lines.append("  name: \(quoted(name))") }
         lines.append("  tagttl: \(seconds(configuration.proxy.tagTTL))")
+        let timeouts = configuration.proxy.timeouts
+        lines.append("  timeouts:\n    connect: \(seconds(timeouts.connect))\n    response: \(seconds(timeouts.response))\n    idle: \(seconds(timeouts.idle))")
         if let ttl = configuration.proxy.ttl { lines.append("  ttl: \(seconds(ttl))") }
         if !configuration.proxy.upstreams.isEmpty {
             lines.append("  upstreams:")

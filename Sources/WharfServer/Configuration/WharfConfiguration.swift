@@ -1,3 +1,4 @@
+import Upstream
 import ACME
 import DNS
 import DNS01
@@ -110,6 +111,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var tagTTL: Duration = .seconds(60)
         /// Content unused for this long is removed (`proxy.ttl`); `nil` keeps it.
         public var ttl: Duration?
+        /// `proxy.timeouts.*`: how long Wharf waits on an upstream.
+        public var timeouts = UpstreamTimeouts()
     }
 
     /// `http.tls.letsencrypt.*`: obtaining certificates with ACME.
