@@ -20,7 +20,7 @@ struct GarbageCollect: AsyncParsableCommand {
         let loaded = try loadConfiguration(config)
         let sweeper = loaded.configuration.makeStoreSweeper(loaded.configuration.makeStore())
         guard sweeper.isActive else {
-            print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
+            print("nothing to do: none of proxy.ttl, storage.maxsize and storage.minfree is set")
             return
         }
         let report = try await sweeper.sweep(dryRun: dryRun)

@@ -29,6 +29,7 @@ enum ConfigurationKeys {
         "storage": .section([
             "filesystem": .section(["rootdirectory": .implemented, "maxthreads": .ignored]),
             "maxsize": .implemented,
+            "minfree": .implemented,
             "delete": .ignoredSection,
             "redirect": .ignoredSection,
             "cache": .ignoredSection,

@@ -200,6 +200,7 @@ public struct ConfigurationLoader: Sendable {
         if let ttl = try reader.string("proxy.tagttl") { configuration.proxy.tagTTL = try Self.duration(ttl, key: "proxy.tagttl", reader: reader) }
         if let ttl = try reader.string("proxy.ttl") { configuration.proxy.ttl = try Self.duration(ttl, key: "proxy.ttl", reader: reader) }
         if let size = try reader.string("storage.maxsize") { configuration.storageMaxSize = try Self.byteSize(size, key: "storage.maxsize", reader: reader) }
+        if let size = try reader.string("storage.minfree") { configuration.storageMinFree = try Self.byteSize(size, key: "storage.minfree", reader: reader) }
         configuration.proxy.upstreams = try Self.upstreams(reader)
         configuration.proxy.timeouts = try Self.upstreamTimeouts(reader)
         configuration.proxy.username = try reader.string("proxy.username")

@@ -16,6 +16,7 @@ public enum ConfigurationPrinter {
         lines.append("  filesystem:")
         lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
         if let maxSize = configuration.storageMaxSize { lines.append("  maxsize: \(maxSize)") }
+        if let minFree = configuration.storageMinFree { lines.append("  minfree: \(minFree)") }
         lines.append("http:")
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }

@@ -96,6 +96,9 @@ public struct WharfConfiguration: Sendable, Equatable {
 
     /// The cache's size limit in bytes (`storage.maxsize`, e.g. `50GiB`); `nil` means none.
     public var storageMaxSize: Int64?
+    /// `storage.minfree` (ours): below this many free bytes on the store's volume, the least
+    /// recently used content is evicted; `nil` means no limit.
+    public var storageMinFree: Int64?
 
     /// `proxy.*`
     public struct ProxySettings: Sendable, Equatable {
