@@ -11,6 +11,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wharf", targets: ["wharf"]),
+        // For the fuzzers in Fuzz/Package.swift, which can only depend on products.
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Upstream", targets: ["Upstream"]),
+        .library(name: "OutboundURL", targets: ["OutboundURL"]),
+        .library(name: "HtpasswdAuth", targets: ["HtpasswdAuth"]),
+        .library(name: "DNS", targets: ["DNS"]),
+        .library(name: "ACME", targets: ["ACME"]),
+        .library(name: "WharfServer", targets: ["WharfServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),

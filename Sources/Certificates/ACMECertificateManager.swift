@@ -85,6 +85,12 @@ public struct ACMECertificateManager: Service {
                 Gauge(label: WharfMetric.certificateNextRenewal.name).record(wait)
             } else if needsCertificateNow(current) {
                 wait = 0
+            } else if let directory = await otherDirectory(of: current) {
+                logger.notice(
+                    "the stored certificate is from another ACME directory; replacing it now, and serving it until then",
+                    metadata: ["issuedBy": "\(directory)", "directory": "\(client.directoryURL)", "serial": "\(current.serialNumberHex)"]
+                )
+                wait = 0
             } else {
                 let planned: Schedule
                 if let schedule, schedule.serial == current.serialNumberHex, !(schedule.plan.askAgainAt.map { $0 <= Date() } ?? false) {
@@ -140,6 +146,16 @@ public struct ACMECertificateManager: Service {
     /// Whether `current` must be replaced at once: a temporary certificate, or one for other names.
     func needsCertificateNow(_ current: CertificatePair) -> Bool {
         current.isSelfIssued || Set(current.names) != Set(order.hosts)
+    }
+
+    /// The directory `current` was issued from when that is not the configured one (the
+    /// operator moved from staging to production, or to another CA): such a certificate is
+    /// replaced at once, not at its renewal time. The state's metadata records the directory.
+    private func otherDirectory(of current: CertificatePair) async -> String? {
+        guard !current.isSelfIssued, let metadata = try? await store.loadMetadata(name: order.name),
+            metadata.directoryURL != client.directoryURL
+        else { return nil }
+        return metadata.directoryURL
     }
 
     /// Whether `pair` is inside its renewal time by the lifetime rule (without jitter), for a

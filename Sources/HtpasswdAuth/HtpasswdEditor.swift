@@ -79,7 +79,7 @@ public enum HtpasswdEditor {
         let reason: String? =
             if user.isEmpty {
                 "it is empty"
-            } else if user.contains(":") {
+            } else if user.utf8.contains(UInt8(ascii: ":")) {
                 "it contains ':', which separates the user from the hash"
             } else if user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" }) {
                 "it contains a line break or another control character"

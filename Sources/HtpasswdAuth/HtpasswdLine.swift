@@ -16,12 +16,14 @@ enum HtpasswdLine: Equatable, Sendable {
             self = .ignored
             return
         }
-        guard let colon = line.firstIndex(of: ":") else {
+        // The first colon byte, as Apache and distribution split (a colon may start a longer
+        // Character, e.g. followed by a combining mark).
+        guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")) else {
             self = .malformed(reason: "no ':' between the user and the hash", user: nil)
             return
         }
         let user = String(line[..<colon])
-        let hash = String(line[line.index(after: colon)...])
+        let hash = String(line[line.utf8.index(after: colon)...])
         if user.isEmpty {
             self = .malformed(reason: "the user name is empty", user: nil)
         } else if hash.isEmpty {

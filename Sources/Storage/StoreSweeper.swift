@@ -17,10 +17,13 @@ public struct StoreSweeper: Sendable {
 
     public let store: any ContentStore
     public let plan: EvictionPlan
+    /// The store volume's free bytes, for the plan's `minFree`.
+    private let freeSpace: @Sendable () async -> Int64?
 
-    public init(store: any ContentStore, plan: EvictionPlan) {
+    public init(store: any ContentStore, plan: EvictionPlan, freeSpace: @escaping @Sendable () async -> Int64? = { nil }) {
         self.store = store
         self.plan = plan
+        self.freeSpace = freeSpace
     }
 
     /// Whether there is anything to enforce.
@@ -54,7 +57,8 @@ public struct StoreSweeper: Sendable {
         var report = Report()
         report.bytesBefore = objects.reduce(0) { $0 + $1.size }
         report.objectsBefore = objects.count
-        for object in plan.select(from: objects, now: now) {
+        let free = plan.minFree == nil ? nil : await freeSpace()
+        for object in plan.select(from: objects, now: now, freeBytes: free) {
             if !dryRun {
                 guard (try? await store.remove(object.key)) != nil else { continue }
             }

@@ -34,7 +34,7 @@ public final class StoreSweeperService: Service, Sendable {
 
     /// Asks for a pass soon (after new content was stored, when a size limit is set).
     public func nudge() {
-        if sweeper.plan.maxSize != nil { nudger.yield() }
+        if sweeper.plan.maxSize != nil || sweeper.plan.minFree != nil { nudger.yield() }
     }
 
     public func run() async throws {

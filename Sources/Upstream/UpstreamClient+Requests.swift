@@ -1,11 +1,13 @@
 import AsyncHTTPClient
+import Logging
 import NIOCore
 import NIOHTTP1
 import OutboundURL
 import Registry
 
 extension UpstreamClient {
-    /// Sends a request, answering one authentication challenge and following redirects.
+    /// Sends a request, answering one authentication challenge and following redirects; a GET
+    /// that failed before any byte of an answer came is sent once more.
     func perform(
         _ method: HTTPMethod,
         path: String,
@@ -18,6 +20,7 @@ extension UpstreamClient {
         var authorization = await tokens.authorization(for: scope)
         var answeredChallenge = false
         var hops = 0
+        var retried = false
         let deadline = NIODeadline.now() + timeout
         while true {
             if let problem = OutboundURL.problem(url) {
@@ -33,10 +36,15 @@ extension UpstreamClient {
             }
             let response: HTTPClientResponse
             do {
-                response = try await http.execute(request, deadline: deadline, logger: logger)
+                response = try await execute(request, deadline: deadline)
             } catch {
                 let failure = Self.transportError(error, what: "\(method) \(Self.redacted(url))")
                 if onUpstream { health.recordFailure(failure.message) }
+                if method == .GET, !retried, !Task.isCancelled {
+                    retried = true
+                    logger.info("upstream request failed before an answer; trying once more", metadata: ["error": "\(failure.message)"])
+                    continue
+                }
                 throw failure
             }
             let status = response.status.code
@@ -58,6 +66,25 @@ extension UpstreamClient {
                 }
                 url = next
                 continue
+            }
+            return response
+        }
+    }
+}
+
+extension UpstreamClient {
+    /// `http.execute`, failed when the answer's head has not come within the response timeout.
+    /// Only the head is bounded: the body streams on under the client's idle timeout.
+    private func execute(_ request: HTTPClientRequest, deadline: NIODeadline) async throws -> HTTPClientResponse {
+        try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
+            group.addTask { try await self.http.execute(request, deadline: deadline, logger: self.logger) }
+            group.addTask {
+                try await Task.sleep(for: self.timeouts.response)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw HTTPClientError.readTimeout
             }
             return response
         }

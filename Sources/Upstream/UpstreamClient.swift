@@ -16,6 +16,7 @@ public final class UpstreamClient: Sendable {
     /// What the upstream says of its pull budget.
     public let budget: UpstreamBudget
     let logger: Logger
+    let timeouts: UpstreamTimeouts
 
     /// How long a manifest or token request may take in all.
     static let shortRequestTimeout: TimeAmount = .seconds(30)
@@ -26,19 +27,21 @@ public final class UpstreamClient: Sendable {
     static let maximumManifestBytes: Int64 = 4 * 1024 * 1024
 
     /// Creates a client for `configuration` that sends its requests through `http`, which
-    /// should be configured with ``makeHTTPClientConfiguration()``.
-    public init(configuration: UpstreamConfiguration, http: HTTPClient, logger: Logger) {
+    /// should be configured with ``makeHTTPClientConfiguration(timeouts:)`` for the same `timeouts`.
+    public init(configuration: UpstreamConfiguration, http: HTTPClient, timeouts: UpstreamTimeouts = .init(), logger: Logger) {
         self.configuration = configuration
         self.budget = UpstreamBudget(upstream: configuration.name)
         self.http = http
+        self.timeouts = timeouts
         self.logger = logger
     }
 
-    /// The shared HTTP client configuration: redirects off (followed here), bounded waits.
-    public static func makeHTTPClientConfiguration() -> HTTPClient.Configuration {
+    /// The shared HTTP client configuration: redirects off (followed here), bounded waits: the
+    /// connect timeout, and the idle one between reads (the response timeout is ``perform``'s).
+    public static func makeHTTPClientConfiguration(timeouts: UpstreamTimeouts = .init()) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .seconds(5), read: .seconds(30))
+            timeout: .init(connect: TimeAmount(timeouts.connect), read: TimeAmount(timeouts.idle))
         )
         configuration.connectionPool = .init(idleTimeout: .seconds(60))
         // A refused connection fails the request at once, so a cached answer is served without waiting.

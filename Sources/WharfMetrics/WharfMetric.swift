@@ -39,6 +39,10 @@ public enum WharfMetric: String, CaseIterable, Sendable {
     case storeObjects = "wharf_store_objects"
     case evictedObjects = "wharf_evicted_objects_total"
     case evictedBytes = "wharf_evicted_bytes_total"
+    // Listener connections (label `reason`: why one was refused or cut)
+    case connectionsOpen = "wharf_connections_open"
+    case connectionsRefused = "wharf_connections_refused_total"
+    case connectionsCut = "wharf_connections_cut_total"
     // Certificates (label `result` on renewals)
     case certificateExpiry = "wharf_certificate_expiry_seconds"
     case certificateNextRenewal = "wharf_certificate_next_renewal_seconds"

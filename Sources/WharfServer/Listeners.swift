@@ -24,12 +24,13 @@ struct Listeners {
         let server: HTTPServerBuilder
         if let setup = tls {
             services += setup.services
-            server = http.http2
-                ? try .flushedHTTP2Upgrade(setup.configuration, challenges: setup.validations)
-                : try .flushedTLS(setup.configuration, challenges: setup.validations)
+            server =
+                http.http2
+                ? .flushedHTTP2Upgrade(setup.configuration, limits: http.limits, challenges: setup.validations)
+                : .flushedTLS(setup.configuration, limits: http.limits, challenges: setup.validations)
         } else {
             logger.warning("serving plain HTTP: credentials and content cross the network in clear; configure http.tls")
-            server = .flushedHTTP1()
+            server = .flushedHTTP1(limits: http.limits)
         }
         services.append(
             Application(
@@ -44,6 +45,7 @@ struct Listeners {
             services.append(
                 Application(
                     responder: responder,
+                    server: .flushedHTTP1(limits: http.limits, sendsFiles: false),
                     configuration: .init(address: .hostname(plain.host, port: plain.port), serverName: nil),
                     logger: logger
                 )

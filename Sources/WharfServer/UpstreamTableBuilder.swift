@@ -16,7 +16,7 @@ enum UpstreamTableBuilder {
         ) throws(ConfigurationError) -> UpstreamTarget {
             do {
                 let configuration = try UpstreamConfiguration(remoteURL: url, name: name, username: username, password: password)
-                return UpstreamTarget(client: UpstreamClient(configuration: configuration, http: http, logger: logger), repositories: repositories)
+                return UpstreamTarget(client: UpstreamClient(configuration: configuration, http: http, timeouts: proxy.timeouts, logger: logger), repositories: repositories)
             } catch {
                 throw origins.error(key, error.message)
             }

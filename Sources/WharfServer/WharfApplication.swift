@@ -1,6 +1,7 @@
 import ACME
 import AsyncHTTPClient
 import Certificates
+import FileIO
 import HtpasswdAuth
 import Hummingbird
 import Foundation
@@ -48,7 +49,7 @@ public struct WharfApplication: Sendable {
         }
         let http = HTTPClient(
             eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: UpstreamClient.makeHTTPClientConfiguration(),
+            configuration: UpstreamClient.makeHTTPClientConfiguration(timeouts: configuration.proxy.timeouts),
             backgroundActivityLogger: logger
         )
         do {
@@ -188,8 +189,13 @@ public struct WharfApplication: Sendable {
 }
 
 extension WharfConfiguration {
-    /// The eviction pass `proxy.ttl` and `storage.maxsize` ask for, over `store`.
+    /// The eviction pass `proxy.ttl`, `storage.maxsize` and `storage.minfree` ask for, over `store`.
     public func makeStoreSweeper(_ store: any ContentStore) -> StoreSweeper {
-        StoreSweeper(store: store, plan: EvictionPlan(ttl: proxy.ttl.map { Double($0.components.seconds) }, maxSize: storageMaxSize))
+        let root = storageRoot
+        return StoreSweeper(
+            store: store,
+            plan: EvictionPlan(ttl: proxy.ttl.map { Double($0.components.seconds) }, maxSize: storageMaxSize, minFree: storageMinFree),
+            freeSpace: { await VolumeSpace.freeBytes(at: root) }
+        )
     }
 }

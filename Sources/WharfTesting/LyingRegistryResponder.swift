@@ -57,6 +57,15 @@ struct LyingRegistryResponder: Sendable {
         case .hang:
             headers.add(name: "Content-Length", value: String(bytes.count))
             writer.writeHead(.ok, headers: headers)
+        case .stallAfter(let sent):
+            headers.add(name: "Content-Length", value: String(bytes.count))
+            writer.writeHead(.ok, headers: headers)
+            writer.writeBody(bytes.prefix(sent))
+        case .noAnswer:
+            break
+        case .closeFirstThenCorrect:
+            content.mode = .correct
+            writer.close()
         case .redirectToImpossiblePort:
             headers.add(name: "Location", value: "http://127.0.0.1:99999/blobs/\(digest)")
             writer.respond(.found, headers: headers, body: [])

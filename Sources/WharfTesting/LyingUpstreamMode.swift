@@ -9,6 +9,13 @@ public enum LyingUpstreamMode: Sendable, Equatable {
     case truncated
     /// The status line and headers (`Content-Length: N`), then nothing until the upstream stops.
     case hang
+    /// `Content-Length: N`, the first `bytes` bytes, then nothing until the upstream stops.
+    case stallAfter(bytes: Int)
+    /// Nothing at all, not even a status line, until the upstream stops.
+    case noAnswer
+    /// The first blob GET's connection is closed before any byte of an answer; the blob's real
+    /// bytes after that (mode `correct`).
+    case closeFirstThenCorrect
     /// `302` to `http://127.0.0.1:99999/…`, a port no socket can have.
     case redirectToImpossiblePort
 }

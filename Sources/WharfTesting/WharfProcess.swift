@@ -123,6 +123,23 @@ public final class WharfProcess: Sendable {
         try await process.waitForLog(containing: text, timeout: timeout)
     }
 
+    /// The process's ID, for signals and `/proc`.
+    public var processIdentifier: Int32 { process.processIdentifier }
+
+    /// How many file descriptors the process holds open now (`/proc/PID/fd`).
+    public func openDescriptors() throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count
+    }
+
+    /// The process's resident memory in bytes now (`VmRSS` in `/proc/PID/status`).
+    public func residentBytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kibibytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { throw TestSupportError("no VmRSS in /proc/\(process.processIdentifier)/status") }
+        return kibibytes * 1024
+    }
+
     /// Whether the process still runs.
     public var isRunning: Bool { process.isRunning }
 

@@ -37,7 +37,7 @@ struct GarbageCollect: AsyncParsableCommand {
         }
         let sweeper = configuration.makeStoreSweeper(store)
         guard sweeper.isActive else {
-            print("nothing to do: neither proxy.ttl nor storage.maxsize is set")
+            print("nothing to do: none of proxy.ttl, storage.maxsize and storage.minfree is set")
             return
         }
         let report = try await sweeper.sweep(dryRun: dryRun)

@@ -9,7 +9,7 @@ struct Wharf: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wharf",
         abstract: "A pull-through cache for OCI registries.",
-        subcommands: [Serve.self, ConfigCommand.self, GarbageCollect.self, HtpasswdCommand.self, CertCommand.self, WarmCommand.self, ClientCertCommand.self],
+        subcommands: [Serve.self, ConfigCommand.self, GarbageCollect.self, StoreCommand.self, HtpasswdCommand.self, CertCommand.self, WarmCommand.self, ClientCertCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -13,7 +13,8 @@ struct PullFixture {
         _ name: String,
         images: [(String, String, TestImage)] = [],
         indexes: [(String, String, TestIndex)] = [],
-        proxyYAML: String = ""
+        proxyYAML: String = "",
+        httpYAML: String = ""
     ) async throws -> PullFixture {
         let folder = try TemporaryFolder(prefix: "wharf-\(name)")
         let upstream = try await DockerRegistryPeer.start(in: folder)
@@ -26,7 +27,7 @@ struct PullFixture {
             try? await seeder.shutdown()
             throw error
         }
-        let wharf = try await WharfProcess.start(in: folder, upstreamURL: upstream.url, proxyYAML: proxyYAML)
+        let wharf = try await WharfProcess.start(in: folder, upstreamURL: upstream.url, proxyYAML: proxyYAML, httpYAML: httpYAML)
         return PullFixture(folder: folder, upstream: upstream, wharf: wharf)
     }
 
@@ -36,9 +37,10 @@ struct PullFixture {
         images: [(String, String, TestImage)] = [],
         indexes: [(String, String, TestIndex)] = [],
         proxyYAML: String = "",
+        httpYAML: String = "",
         _ body: (PullFixture) async throws -> T
     ) async throws -> T {
-        let fixture = try await start(name, images: images, indexes: indexes, proxyYAML: proxyYAML)
+        let fixture = try await start(name, images: images, indexes: indexes, proxyYAML: proxyYAML, httpYAML: httpYAML)
         do {
             let result = try await body(fixture)
             await fixture.stop()

@@ -30,4 +30,15 @@ struct EvictionPlanTests {
         #expect(EvictionPlan(ttl: nil, maxSize: 1000).select(from: objects, now: 5).isEmpty)
         #expect(!EvictionPlan(ttl: nil, maxSize: nil).isActive)
     }
+
+    @Test("below minfree, the least recently used go until the volume has 10% more than minfree free")
+    func minFree() {
+        let objects = (0..<10).map { object("f\($0)", size: 100, lastUse: Double($0)) }
+        let plan = EvictionPlan(ttl: nil, maxSize: nil, minFree: 1000)
+        #expect(plan.isActive)
+        // 800 free: 200 short, plus 100 to spare: three objects.
+        #expect(plan.select(from: objects.shuffled(), now: 20, freeBytes: 800) == Array(objects.prefix(3)))
+        #expect(plan.select(from: objects, now: 20, freeBytes: 1000).isEmpty)
+        #expect(plan.select(from: objects, now: 20, freeBytes: nil).isEmpty, "an unknown free space evicts nothing")
+    }
 }

@@ -10,7 +10,8 @@ public enum RetryAfter {
             guard let seconds = Int64(text) else { return .seconds(Int64(Int32.max)) }
             return .seconds(seconds)
         }
-        guard let date = httpDate(text) else { return nil }
+        // HTTP-dates are ASCII; DateFormatter on Linux traps on some other text ("S\u{33E}").
+        guard text.allSatisfy(\.isASCII), let date = httpDate(text) else { return nil }
         let interval = date.timeIntervalSince(now)
         return interval > 0 ? .milliseconds(Int64((interval * 1000).rounded(.up))) : .zero
     }

@@ -58,6 +58,22 @@ extension DNSError {
         return .rejected(server.description, code: code, request: request, hint: hint)
     }
 
+    /// The error for an unsigned REFUSED to a signed UPDATE.
+    ///
+    /// A server that cannot verify a request's TSIG should say so in a TSIG record of its answer
+    /// (BADKEY, BADSIG; RFC 8945 §5.2), but PowerDNS answers a plain, unsigned REFUSED instead.
+    /// A policy refusal of a verified key comes signed, so an unsigned one means the key itself
+    /// was not accepted.
+    static func unsignedRefusal(server: DNSServerAddress, zone: DNSName, key: TSIGKey, request: String) -> DNSError {
+        let keyName = "\(key.name)".dropLastDot
+        let hint =
+            "the server refused the update signed with key \(keyName) without signing its answer, which means it could not "
+            + "verify the signature: the key name, algorithm (\(key.algorithm.description)) or secret is wrong; `tsigkey`, "
+            + "`tsigalgorithm` and `tsigsecret` (or `tsigsecretfile`) must match the server's key exactly (PowerDNS: "
+            + "`pdnsutil list-tsig-keys`), and the zone must allow that key to update it (PowerDNS: TSIG-ALLOW-DNSUPDATE)"
+        return .rejected(server.description, code: .refused, request: request, hint: hint)
+    }
+
     /// The error for an answer to a signed UPDATE whose own signature does not check out.
     static func answerSignature(_ verdict: TSIGSigner.Verdict, server: DNSServerAddress, request: String) -> DNSError {
         let hint: String

@@ -85,6 +85,10 @@ struct WireReader {
                     throw DNSError.malformed("a compression pointer is cut short", at: position)
                 }
                 let target = Int(length & 0x3F) << 8 | Int(bytes[position + 1])
+                // The 12-byte header holds no names (and TSIG changes its counts after signing).
+                guard target >= 12 else {
+                    throw DNSError.malformed("a compression pointer to byte \(target) points into the header", at: position)
+                }
                 guard target < runStart else {
                     throw DNSError.malformed(
                         "a compression pointer to byte \(target) does not point backwards (a loop)",

@@ -29,6 +29,7 @@ enum ConfigurationKeys {
         "storage": .section([
             "filesystem": .section(["rootdirectory": .implemented, "maxthreads": .ignored]),
             "maxsize": .implemented,
+            "minfree": .implemented,
             "delete": .ignoredSection,
             "redirect": .section(["disable": .implemented]),
             "cache": .ignoredSection,
@@ -69,6 +70,11 @@ enum ConfigurationKeys {
             "debug": .section(["addr": .implemented, "prometheus": .ignoredSection]),
             "http2": .section(["disabled": .implemented]),
             "h2c": .ignoredSection,
+            "timeouts": .section(["header": .implemented, "idle": .implemented, "writestall": .implemented]),
+            "limits": .section([
+                "connections": .implemented, "connectionsperclient": .implemented,
+                "headerbytes": .implemented, "headercount": .implemented,
+            ]),
             "tls": .section([
                 "certificate": .implemented,
                 "key": .implemented,
@@ -113,6 +119,7 @@ enum ConfigurationKeys {
             "repositories": .section(["allow": .implemented, "deny": .implemented, "pinned": .implemented]),
             "ratelimit": .section(["reserve": .implemented]),
             "warm": .implemented,
+            "timeouts": .section(["connect": .implemented, "response": .implemented, "idle": .implemented]),
         ]),
         "notifications": .ignoredSection,
         "redis": .ignoredSection,

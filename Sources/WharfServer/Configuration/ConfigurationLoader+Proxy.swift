@@ -99,6 +99,8 @@ extension ConfigurationLoader {
             number = ""
         }
         guard number.isEmpty else { throw reader.error(key, "\"\(text)\" needs a unit: s, m or h") }
+        // Go's time.ParseDuration, which distribution uses, stops at 2^63-1 ns (about 292 years).
+        guard total * 1e9 < Double(Int64.max) else { throw reader.error(key, "\"\(text)\" is longer than a duration can be (about 292 years)") }
         return .milliseconds(Int64(total * 1000))
     }
 
@@ -111,9 +113,10 @@ extension ConfigurationLoader {
             "": 1, "b": 1, "k": 1e3, "kb": 1e3, "kib": 1024, "m": 1e6, "mb": 1e6, "mib": 1_048_576,
             "g": 1e9, "gb": 1e9, "gib": 1_073_741_824, "t": 1e12, "tb": 1e12, "tib": 1_099_511_627_776,
         ]
-        guard let value = Double(digits), let factor = factors[unit], value > 0 else {
+        guard let value = Double(digits), let factor = factors[unit], value * factor >= 1 else {  // not 0 once truncated
             throw reader.error(key, "\"\(text)\" is not a size such as 50GiB or 500MB")
         }
+        guard value * factor < Double(Int64.max) else { throw reader.error(key, "\"\(text)\" is larger than a size can be (8 EiB)") }
         return Int64(value * factor)
     }
 

@@ -46,6 +46,9 @@ public struct ConfigurationLoader: Sendable {
         do {
             // Composed first, for the positions, then turned into plain values as `Yams.load` does.
             let node = try Yams.compose(yaml: yaml)
+            if let key = node.flatMap(Self.complexKey) {
+                throw ConfigurationError(source: source, key: "", line: key.mark?.line, "a key must be a single value, not a list or section")
+            }
             switch node?.any {
             case nil: tree = [:]
             case let map as [String: Any]: tree = map
@@ -76,7 +79,8 @@ public struct ConfigurationLoader: Sendable {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("REGISTRY_") {
             let path = name.dropFirst("REGISTRY_".count).lowercased().split(separator: "_").map(String.init)
             guard !path.isEmpty else { continue }
-            let parsed: Any = (try? Yams.load(yaml: value)).flatMap { $0 } ?? value
+            let node = (try? Yams.compose(yaml: value)).flatMap { $0 }
+            let parsed: Any = node.flatMap { Self.complexKey(in: $0) == nil ? $0.any : nil } ?? value
             // Scalars keep their text so that `5000` in REGISTRY_HTTP_ADDR stays a string where a string is expected.
             let scalar: Any = parsed is [String: Any] || parsed is [Any] ? parsed : value
             let setting = path.joined(separator: ".")
@@ -196,6 +200,7 @@ public struct ConfigurationLoader: Sendable {
                 throw reader.error("http.tls.letsencrypt.httpaddr", "the plain listener redirects to TLS; give http.tls.certificate and http.tls.key")
             }
         }
+        configuration.http.limits = try Self.listenerLimits(reader)
         if let remote = try reader.string("proxy.remoteurl") {
             try Self.checkRemoteURL(remote, key: "proxy.remoteurl", reader: reader)
             configuration.proxy.remoteURL = remote
@@ -204,12 +209,14 @@ public struct ConfigurationLoader: Sendable {
         if let ttl = try reader.string("proxy.tagttl") { configuration.proxy.tagTTL = try Self.duration(ttl, key: "proxy.tagttl", reader: reader) }
         if let ttl = try reader.string("proxy.ttl") { configuration.proxy.ttl = try Self.duration(ttl, key: "proxy.ttl", reader: reader) }
         if let size = try reader.string("storage.maxsize") { configuration.storageMaxSize = try Self.byteSize(size, key: "storage.maxsize", reader: reader) }
+        if let size = try reader.string("storage.minfree") { configuration.storageMinFree = try Self.byteSize(size, key: "storage.minfree", reader: reader) }
         configuration.proxy.upstreams = try Self.upstreams(reader)
         configuration.proxy.repositories = try Self.repositoryPolicy(reader, key: "proxy.repositories", name: "proxy.repositories")
         configuration.proxy.warm = try Self.warmImages(reader)
         if let reserve = try reader.string("proxy.ratelimit.reserve") {
             configuration.proxy.rateLimitReserve = try Self.budgetReserve(reserve, key: "proxy.ratelimit.reserve", reader: reader)
         }
+        configuration.proxy.timeouts = try Self.upstreamTimeouts(reader)
         configuration.proxy.username = try reader.string("proxy.username")
         configuration.proxy.password = try reader.string("proxy.password")
         if (configuration.proxy.username == nil) != (configuration.proxy.password == nil) {

@@ -1,5 +1,6 @@
 import DNS
 import DNS01
+import Upstream
 import Foundation
 import Logging
 import PullThrough
@@ -23,11 +24,22 @@ public enum ConfigurationPrinter {
             lines.append("    rootdirectory: \(quoted(configuration.storageRoot))")
         }
         if let maxSize = configuration.storageMaxSize { lines.append("  maxsize: \(maxSize)") }
+        if let minFree = configuration.storageMinFree { lines.append("  minfree: \(minFree)") }
         lines.append("http:")
         lines.append("  addr: \(quoted("\(configuration.http.host):\(configuration.http.port)"))")
         if let host = configuration.http.externalURL { lines.append("  host: \(quoted(host))") }
         if !configuration.http.http2 { lines.append("  http2:\n    disabled: true") }
         if let debug = configuration.http.debugListener { lines.append("  debug:\n    addr: \(quoted(debug.description))") }
+        let limits = configuration.http.limits
+        lines.append("  timeouts:")
+        lines.append("    header: \(seconds(limits.headerTimeout))")
+        lines.append("    idle: \(seconds(limits.idleTimeout))")
+        lines.append("    writestall: \(seconds(limits.writeStallTimeout))")
+        lines.append("  limits:")
+        lines.append("    connections: \(limits.maxConnections)")
+        lines.append("    connectionsperclient: \(limits.maxConnectionsPerClient)")
+        lines.append("    headerbytes: \(limits.maxHeaderBytes)")
+        lines.append("    headercount: \(limits.maxHeaderCount)")
         if let tls = configuration.http.tls {
             switch tls.source {
             case .files(let certificate, let key):
@@ -112,6 +124,8 @@ public enum ConfigurationPrinter {
         if configuration.proxy.password != nil { lines.append("  password: \"********\"") }
         if let name = configuration.proxy.name { lines.append("  name: \(quoted(name))") }
         lines.append("  tagttl: \(seconds(configuration.proxy.tagTTL))")
+        let timeouts = configuration.proxy.timeouts
+        lines.append("  timeouts:\n    connect: \(seconds(timeouts.connect))\n    response: \(seconds(timeouts.response))\n    idle: \(seconds(timeouts.idle))")
         if let ttl = configuration.proxy.ttl { lines.append("  ttl: \(seconds(ttl))") }
         lines += repositoryLines(configuration.proxy.repositories, indent: "  ")
         if !configuration.proxy.warm.isEmpty {
@@ -148,8 +162,26 @@ public enum ConfigurationPrinter {
         return attoseconds == 0 ? "\(seconds)s" : "\(Int64(Double(seconds) * 1000 + Double(attoseconds) / 1e15))ms"
     }
 
+    /// A YAML double-quoted scalar; line breaks (which YAML folds) and unprintable characters are escaped.
     static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\", "\"": result += "\\" + String(scalar)
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case "\u{20}"..."\u{7E}", "\u{A0}"..."\u{2027}", "\u{202A}"..."\u{D7FF}", "\u{E000}"..."\u{FEFE}", "\u{FF00}"..."\u{FFFD}", "\u{10000}"...:
+                result.unicodeScalars.append(scalar)
+            default: result += scalar.value <= 0xFF ? "\\x" + hex(scalar.value, 2) : "\\u" + hex(scalar.value, 4)
+            }
+        }
+        return result + "\""
+    }
+
+    private static func hex(_ value: UInt32, _ digits: Int) -> String {
+        let text = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, digits - text.count)) + text
     }
 }
 

@@ -1,3 +1,4 @@
+import Upstream
 import ACME
 import DNS
 import DNS01
@@ -59,6 +60,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var plainListener: ListenAddress?
         /// `http.debug.addr`: `/metrics`, `/healthz`, `/readyz` on their own plain listener, without auth.
         public var debugListener: ListenAddress?
+        /// `http.timeouts.*` and `http.limits.*` of the API listener.
+        public var limits = ListenerLimits()
     }
 
     /// A host and port to listen on.
@@ -104,6 +107,9 @@ public struct WharfConfiguration: Sendable, Equatable {
 
     /// The cache's size limit in bytes (`storage.maxsize`, e.g. `50GiB`); `nil` means none.
     public var storageMaxSize: Int64?
+    /// `storage.minfree` (ours): below this many free bytes on the store's volume, the least
+    /// recently used content is evicted; `nil` means no limit.
+    public var storageMinFree: Int64?
 
     /// `proxy.*`
     public struct ProxySettings: Sendable, Equatable {
@@ -125,6 +131,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var rateLimitReserve: CachePolicy.BudgetReserve = .share(0.1)
         /// Images kept fresh by the warm Service (`proxy.warm`, ours).
         public var warm: [ImageReference] = []
+        /// `proxy.timeouts.*`: how long Wharf waits on an upstream.
+        public var timeouts = UpstreamTimeouts()
     }
 
     /// `http.tls.letsencrypt.*`: obtaining certificates with ACME.

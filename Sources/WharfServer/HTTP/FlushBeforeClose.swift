@@ -42,19 +42,22 @@ final class FlushBeforeCloseHandler: ChannelOutboundHandler, RemovableChannelHan
     }
 }
 
-/// A child channel whose pipeline starts with a ``FlushBeforeCloseHandler`` nearest the socket
-/// and, on plaintext HTTP/1.1, a ``SendfileHandler``.
+/// A child channel whose pipeline starts, nearest the socket, with a ``ConnectionGuardHandler``,
+/// then on plaintext HTTP/1.1 a ``SendfileHandler``, then a ``FlushBeforeCloseHandler``.
 struct FlushBeforeCloseChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
     let base: Base
     let limit: TimeAmount
+    let admission: ConnectionAdmission
+    let limits: WharfConfiguration.ListenerLimits
     var sendsFiles = false
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(FlushBeforeCloseHandler(limit: limit), position: .first)
             if sendsFiles { try channel.pipeline.syncOperations.addHandler(SendfileHandler(), position: .first) }
+            try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(admission: admission, limits: limits), position: .first)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }
@@ -69,28 +72,60 @@ extension HTTPServerBuilder {
     /// How long a closing connection may take to hand its last bytes to the kernel.
     static let flushLimit: TimeAmount = .seconds(30)
 
-    /// HTTP/1.1 in clear, stored blobs sent with sendfile, connections closed only after their last bytes went out.
-    static func flushedHTTP1() -> HTTPServerBuilder {
-        .init { responder in
-            FlushBeforeCloseChannel(base: HTTP1Channel(responder: responder), limit: flushLimit, sendsFiles: true)
-        }
+    /// HTTP/1.1 in clear, connections guarded by `limits` and closed only after their last bytes
+    /// went out; with `sendsFiles`, stored blobs are sent with sendfile.
+    static func flushedHTTP1(limits: WharfConfiguration.ListenerLimits, sendsFiles: Bool = true) -> HTTPServerBuilder {
+        guarded(limits, sendsFiles: sendsFiles) { responder in HTTP1Channel(responder: responder, configuration: .guarded(limits)) }
     }
 
-    /// HTTP/1.1 over TLS, connections closed only after their last bytes went out; TLS-ALPN-01
-    /// validation handshakes answered from `challenges`.
-    static func flushedTLS(_ tlsConfiguration: TLSConfiguration, challenges: TLSALPN01ChallengeTable) throws -> HTTPServerBuilder {
-        .init { responder in
-            let tls = try TLSChannel(HTTP1Channel(responder: responder), tlsConfiguration: tlsConfiguration)
-            return FlushBeforeCloseChannel(base: TLSALPNChannel(base: tls, challenges: challenges), limit: flushLimit)
-        }
-    }
-
-    /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections closed only after their last bytes
+    /// HTTP/1.1 over TLS, connections guarded by `limits` and closed only after their last bytes
     /// went out; TLS-ALPN-01 validation handshakes answered from `challenges`.
-    static func flushedHTTP2Upgrade(_ tlsConfiguration: TLSConfiguration, challenges: TLSALPN01ChallengeTable) throws -> HTTPServerBuilder {
-        .init { responder in
-            let tls = try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, responder: responder)
-            return FlushBeforeCloseChannel(base: TLSALPNChannel(base: tls, challenges: challenges), limit: flushLimit)
+    static func flushedTLS(
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable
+    ) -> HTTPServerBuilder {
+        guarded(limits) { responder in
+            let tls = try TLSChannel(HTTP1Channel(responder: responder, configuration: .guarded(limits)), tlsConfiguration: tlsConfiguration)
+            return TLSALPNChannel(base: tls, challenges: challenges)
         }
+    }
+
+    /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections guarded by `limits` and closed
+    /// only after their last bytes went out; TLS-ALPN-01 validation handshakes answered from
+    /// `challenges`. HTTP/2's own limits are swift-nio-http2's defaults,
+    /// which Hummingbird does not let us change: 100 concurrent streams, a 16 KiB header list,
+    /// 200 stream resets in 30 s, 200 protocol glitches; beyond them the connection is closed.
+    static func flushedHTTP2Upgrade(
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable
+    ) -> HTTPServerBuilder {
+        guarded(limits) { responder in
+            let tls = try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: .init(streamConfiguration: .guarded(limits)), responder: responder)
+            return TLSALPNChannel(base: tls, challenges: challenges)
+        }
+    }
+
+    /// `base`'s connections with a ``ConnectionGuardHandler`` (all sharing one admission) and a ``FlushBeforeCloseHandler``.
+    private static func guarded<Base: ServerChildChannel>(
+        _ limits: WharfConfiguration.ListenerLimits,
+        sendsFiles: Bool = false,
+        _ base: @escaping @Sendable (@escaping HTTPChannelHandler.Responder) throws -> Base
+    ) -> HTTPServerBuilder {
+        let admission = ConnectionAdmission(limits)
+        return .init { responder in
+            FlushBeforeCloseChannel(base: try base(responder), limit: flushLimit, admission: admission, limits: limits, sendsFiles: sendsFiles)
+        }
+    }
+}
+
+extension HTTP1Channel.Configuration {
+    /// Requests report their progress to the connection's guard; headers are bounded by `limits`.
+    static func guarded(_ limits: WharfConfiguration.ListenerLimits) -> Self {
+        .init(
+            additionalChannelHandlers: [RequestProgressHandler()],
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: limits.maxHeaderBytes,
+                maxHeaderListSize: limits.maxHeaderBytes,
+                maxHeaderFieldCount: limits.maxHeaderCount
+            )
+        )
     }
 }

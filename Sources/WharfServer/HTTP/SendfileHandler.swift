@@ -21,6 +21,9 @@ final class SendfileHandler: ChannelOutboundHandler, RemovableChannelHandler, Se
 
     private let pending = Mutex<[Pending]>([])
 
+    /// The size of the slices a region is written in.
+    static let sliceBytes = 256 * 1024
+
     /// Queues `region` (whose file handle the handler now owns and closes) and returns the
     /// token to write as the response body in its place.
     func enqueue(_ region: FileRegion) -> ByteBuffer {
@@ -36,15 +39,27 @@ final class SendfileHandler: ChannelOutboundHandler, RemovableChannelHandler, Se
             context.write(data, promise: promise)
             return
         }
+        // In slices, so that each one written is progress the connection's guard can see: a
+        // client reading a large blob slowly is never taken for one that stopped reading.
+        let region = pending.region
+        var slices: [FileRegion] = []
+        var start = region.readerIndex
+        repeat {
+            let end = min(start + Self.sliceBytes, region.endIndex)
+            slices.append(FileRegion(fileHandle: region.fileHandle, readerIndex: start, endIndex: end))
+            start = end
+        } while start < region.endIndex
         let written = context.eventLoop.makePromise(of: Void.self)
         written.futureResult.whenComplete { result in
-            try? pending.region.fileHandle.close()
+            try? region.fileHandle.close()
             switch result {
             case .success: promise?.succeed()
             case .failure(let error): promise?.fail(error)
             }
         }
-        context.write(wrapOutboundOut(.fileRegion(pending.region)), promise: written)
+        for slice in slices.dropLast() { context.write(wrapOutboundOut(.fileRegion(slice)), promise: nil) }
+        // Writes complete in order and a failure fails every later one, so the last says for all.
+        context.write(wrapOutboundOut(.fileRegion(slices[slices.count - 1])), promise: written)
     }
 
     /// Closes the files of regions whose token never came (the response failed before).

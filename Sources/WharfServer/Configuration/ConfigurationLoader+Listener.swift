@@ -1,0 +1,47 @@
+import Foundation
+import Upstream
+
+/// `http.timeouts.*`, `http.limits.*` and `proxy.timeouts.*` (ours).
+extension ConfigurationLoader {
+    static func listenerLimits(_ reader: TreeReader) throws(ConfigurationError) -> WharfConfiguration.ListenerLimits {
+        var limits = WharfConfiguration.ListenerLimits()
+        if let text = try reader.string("http.timeouts.header") { limits.headerTimeout = try positiveDuration(text, key: "http.timeouts.header", reader: reader) }
+        if let text = try reader.string("http.timeouts.idle") { limits.idleTimeout = try positiveDuration(text, key: "http.timeouts.idle", reader: reader) }
+        if let text = try reader.string("http.timeouts.writestall") {
+            limits.writeStallTimeout = try positiveDuration(text, key: "http.timeouts.writestall", reader: reader)
+        }
+        if let text = try reader.string("http.limits.connections") { limits.maxConnections = try positiveCount(text, key: "http.limits.connections", reader: reader) }
+        if let text = try reader.string("http.limits.connectionsperclient") {
+            limits.maxConnectionsPerClient = try positiveCount(text, key: "http.limits.connectionsperclient", reader: reader)
+        }
+        if let text = try reader.string("http.limits.headerbytes") {
+            let bytes = try byteSize(text, key: "http.limits.headerbytes", reader: reader)
+            guard bytes >= 1024, bytes <= 16 * 1_048_576 else { throw reader.error("http.limits.headerbytes", "must be between 1KiB and 16MiB") }
+            limits.maxHeaderBytes = Int(bytes)
+        }
+        if let text = try reader.string("http.limits.headercount") { limits.maxHeaderCount = try positiveCount(text, key: "http.limits.headercount", reader: reader) }
+        return limits
+    }
+
+    static func upstreamTimeouts(_ reader: TreeReader) throws(ConfigurationError) -> UpstreamTimeouts {
+        var timeouts = UpstreamTimeouts()
+        if let text = try reader.string("proxy.timeouts.connect") { timeouts.connect = try positiveDuration(text, key: "proxy.timeouts.connect", reader: reader) }
+        if let text = try reader.string("proxy.timeouts.response") { timeouts.response = try positiveDuration(text, key: "proxy.timeouts.response", reader: reader) }
+        if let text = try reader.string("proxy.timeouts.idle") { timeouts.idle = try positiveDuration(text, key: "proxy.timeouts.idle", reader: reader) }
+        return timeouts
+    }
+
+    /// A duration that is not zero: a timeout of nothing would close every connection at once.
+    private static func positiveDuration(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> Duration {
+        let value = try duration(text, key: key, reader: reader)
+        guard value >= .milliseconds(1) else { throw reader.error(key, "must be longer than zero, such as 10s") }
+        return value
+    }
+
+    private static func positiveCount(_ text: String, key: String, reader: TreeReader) throws(ConfigurationError) -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0, value <= 1_000_000 else {
+            throw reader.error(key, "must be a whole number from 1 to 1000000")
+        }
+        return value
+    }
+}

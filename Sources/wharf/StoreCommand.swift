@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Storage
+import WharfServer
+
+/// `wharf store`: checks of the cache's content.
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Check the cached content.",
+        subcommands: [Verify.self]
+    )
+
+    /// `wharf store verify [--repair]`
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rehash every stored blob and manifest and report those whose bytes do not match their digest.",
+            discussion: "Exits 1 when corrupt content remains. With --repair, removes it (a later pull fetches it again) and the temporary files of unfinished downloads; run that while Wharf is stopped."
+        )
+
+        @Option(name: .shortAndLong, help: "The configuration file Wharf serves with.")
+        var config: String?
+
+        @Flag(help: "Remove corrupt objects and temporary files.")
+        var repair = false
+
+        func run() async throws {
+            let loaded = try loadConfiguration(config)
+            let opened = loaded.configuration.openStore(logger: Logger(label: "wharf.store"))
+            let report: StoreVerifier.Report
+            do {
+                report = try await StoreVerifier(store: opened.store).verify(repair: repair)
+                await opened.close()
+            } catch {
+                await opened.close()
+                throw error
+            }
+            for (key, problem) in report.corrupt {
+                print("corrupt \(key): \(problem)\(report.removed.contains(key) ? "; removed" : "")")
+            }
+            if repair { print("removed \(report.temporaryFilesRemoved) temporary files") }
+            print("checked \(report.checked) objects, \(report.checkedBytes) bytes: \(report.corrupt.count) corrupt, \(report.removed.count) removed")
+            if report.corrupt.count > report.removed.count { throw ExitCode(1) }
+        }
+    }
+}
