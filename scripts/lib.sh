@@ -41,7 +41,7 @@ ensure_pypi_packages() {
 # What Wharf itself needs to build and run.
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
-TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
+TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux nginx-light pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
 # Python h2 drives the HTTP/2 rapid-reset flood (ListenerLimitsTests).
 TEST_PACKAGES+=(python3-h2)
 
