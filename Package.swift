@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "PullThrough",
             dependencies: [
-                "Registry", "Storage", "Upstream", "WharfMetrics",
+                "Registry", "Storage", "Upstream", "WharfMetrics", "FileIO",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

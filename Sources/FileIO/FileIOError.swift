@@ -41,6 +41,11 @@ public struct FileIOError: Error, Sendable, CustomStringConvertible {
         code == .system(EEXIST)
     }
 
+    /// Whether the volume (or the user's quota on it) is full.
+    public var isOutOfSpace: Bool {
+        code == .system(ENOSPC) || code == .system(EDQUOT)
+    }
+
     public var description: String { message }
 
     /// The system call failed with `code`; `step` (e.g. `fsync`) prefixes the reason when given.

@@ -18,6 +18,8 @@ final class BlobDownload: Sendable {
         case stored
         /// Nothing stored; clients are cut off with this error.
         case failed(RegistryError)
+        /// The store could not take it; each client streams it from `origin`, nothing stored.
+        case passThrough(PassThroughOrigin)
     }
 
     struct Progress: Sendable {
@@ -63,6 +65,13 @@ final class BlobDownload: Sendable {
         update { $0.phase = .failed(error) }
     }
 
+    func passThrough(_ origin: PassThroughOrigin) {
+        update {
+            $0.phase = .passThrough(origin)
+            $0.expectedSize = origin.expectedSize
+        }
+    }
+
     private func update(_ change: (inout Progress) -> Void) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             change(&state.progress)
@@ -95,7 +104,7 @@ final class BlobDownload: Sendable {
     private static func differs(_ a: Progress, _ b: Progress) -> Bool {
         if a.bytesWritten != b.bytesWritten { return true }
         switch (a.phase, b.phase) {
-        case (.connecting, .connecting), (.streaming, .streaming), (.stored, .stored): return false
+        case (.connecting, .connecting), (.streaming, .streaming), (.stored, .stored), (.passThrough, .passThrough): return false
         default: return true
         }
     }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import FileIO
 import Foundation
 import Logging
 import Metrics
@@ -84,14 +85,19 @@ struct BlobFetch {
         inFlight.increment()
         defer { inFlight.decrement() }
         var upload: (any BlobUpload)?
+        var announced: Int64?
         do {
             let response = try await upstream.client.blob(name, digest)
-            let started = try await cache.store.beginUpload(of: digest)
+            announced = response.contentLength
+            let started = try await storing { try await cache.store.beginUpload(of: digest) }
             upload = started
             try await transfer(response, into: started)
             upload = nil
             download.stored()
             cache.sweeper?.nudge()
+        } catch let failure as StoreWriteFailure {
+            await upload?.abandon()
+            passThrough(failure, expectedSize: announced)
         } catch {
             await upload?.abandon()
             fail(error)
@@ -102,14 +108,21 @@ struct BlobFetch {
         let started = ContinuousClock.now
         let fetched = Counter(label: WharfMetric.upstreamBytes.name, dimensions: [(WharfMetric.Label.upstream, upstream.client.configuration.name)])
         let announced = response.contentLength.map(String.init) ?? "unknown"
-        download.started(reader: try await upload.openFollower(), expectedSize: response.contentLength)
+        let reader = try await storing { try await upload.openFollower() }
         logger.info("fetching blob", metadata: ["digest": "\(digest)", "repository": "\(name)", "size": "\(announced)"])
         var lastReport = ContinuousClock.now
+        var streaming = false
         for try await chunk in response.body {
-            try await upload.append(chunk)
+            try await storing { try await upload.append(chunk) }
             fetched.increment(by: chunk.readableBytes)
             if let expected = response.contentLength, upload.bytesWritten > expected {
                 throw StoreError.sizeMismatch(expected: expected, actual: upload.bytesWritten)
+            }
+            // Clients learn the length once the store took a first chunk, so that a store
+            // that cannot take any answers them pass-through from the start.
+            if !streaming {
+                download.started(reader: reader, expectedSize: response.contentLength)
+                streaming = true
             }
             download.advanced(to: upload.bytesWritten)
             if ContinuousClock.now - lastReport > .seconds(5) {
@@ -124,8 +137,37 @@ struct BlobFetch {
                 )
             }
         }
-        try await upload.commit(expectedSize: response.contentLength)
+        if !streaming { download.started(reader: reader, expectedSize: response.contentLength) }
+        try await storing { try await upload.commit(expectedSize: response.contentLength) }
         logger.info("blob stored", metadata: ["digest": "\(digest)", "bytes": "\(upload.bytesWritten)", "duration": "\(ContinuousClock.now - started)"])
+    }
+
+    /// Runs a store call; its failure (other than content failing verification) becomes a
+    /// ``StoreWriteFailure``, which serves the blob pass-through rather than failing it.
+    private func storing<T>(_ call: () async throws -> T) async throws -> T {
+        do {
+            return try await call()
+        } catch let error as StoreError where error.isVerificationFailure {
+            throw error
+        } catch {
+            throw StoreWriteFailure(underlying: error)
+        }
+    }
+
+    /// The store could not take the blob (a full volume, a failing upload): every client of the
+    /// download streams it from the upstream instead, verified, and nothing is stored.
+    private func passThrough(_ failure: StoreWriteFailure, expectedSize: Int64?) {
+        let reason = failure.isOutOfSpace ? "no_space" : "store_failed"
+        Counter(label: WharfMetric.passThrough.name, dimensions: [(WharfMetric.Label.reason, reason)]).increment()
+        logger.warning(
+            "the store cannot take the blob; serving it pass-through, not stored",
+            metadata: ["digest": "\(digest)", "repository": "\(name)", "reason": "\(reason)", "error": "\(failure.underlying)"]
+        )
+        let (client, name, digest) = (upstream.client, name, digest)
+        download.passThrough(PassThroughOrigin(digest: digest, expectedSize: expectedSize) { () async throws(UpstreamError) in
+            try await client.blob(name, digest)
+        })
+        cache.sweeper?.nudge()
     }
 
     private func fail(_ error: any Error) {
@@ -142,4 +184,11 @@ struct BlobFetch {
             logger.warning("blob fetch failed", metadata: ["digest": "\(digest)", "error": "\(error)"])
         }
     }
+}
+
+/// A store call failed while taking a blob; the blob is served pass-through.
+struct StoreWriteFailure: Error {
+    let underlying: any Error
+
+    var isOutOfSpace: Bool { (underlying as? FileIOError)?.isOutOfSpace ?? false }
 }

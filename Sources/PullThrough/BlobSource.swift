@@ -30,6 +30,12 @@ public enum BlobSource: Sendable {
         return false
     }
 
+    /// Whether the blob is served pass-through: streamed from the upstream, not stored.
+    public var isPassThrough: Bool {
+        if case .downloading(let follower) = self { return follower.isPassingThrough }
+        return false
+    }
+
     /// The blob's size, when known before the body is sent.
     public var size: Int64? {
         switch self {

@@ -32,7 +32,7 @@ extension PullThroughCache {
                 if Task.isCancelled { throw RegistryError(.internalError, "request cancelled") }
             case .failed(let error):
                 throw error
-            case .streaming, .stored:
+            case .streaming, .stored, .passThrough:
                 return .downloading(DownloadFollower(download: download, expectedSize: progress.expectedSize))
             }
         }

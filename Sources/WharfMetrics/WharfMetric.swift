@@ -39,6 +39,8 @@ public enum WharfMetric: String, CaseIterable, Sendable {
     case storeObjects = "wharf_store_objects"
     case evictedObjects = "wharf_evicted_objects_total"
     case evictedBytes = "wharf_evicted_bytes_total"
+    /// Blobs served without storing them (label `reason`: `no_space`, `store_failed`).
+    case passThrough = "wharf_passthrough_total"
     // Listener connections (label `reason`: why one was refused or cut)
     case connectionsOpen = "wharf_connections_open"
     case connectionsRefused = "wharf_connections_refused_total"

@@ -17,14 +17,18 @@ struct CacheFixture {
     let target: UpstreamTarget
     let store: FilesystemStore
     let folder: TemporaryFolder
+    /// The store's root: `folder`, unless the test gave another (a tmpfs it mounted).
+    let root: String
 
     static func with<T: Sendable>(
         upstreamURL: String,
         tagTTL: Duration = .seconds(60),
+        storeRoot: String? = nil,
         _ body: @Sendable (CacheFixture) async throws -> T
     ) async throws -> T {
         let folder = try TemporaryFolder(prefix: "cache")
-        let store = FilesystemStore(root: FilePath(folder.path))
+        let root = storeRoot ?? folder.path
+        let store = FilesystemStore(root: FilePath(root))
         try await store.prepare()
         let logger = Logger(label: "cache-test")
         let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: UpstreamClient.makeHTTPClientConfiguration())
@@ -34,7 +38,8 @@ struct CacheFixture {
             cache: PullThroughCache(store: store, downloads: downloads, policy: CachePolicy(tagTTL: tagTTL), logger: logger),
             target: UpstreamTarget(client: client),
             store: store,
-            folder: folder
+            folder: folder,
+            root: root
         )
         let result: Result<T, any Error>
         do {
@@ -62,6 +67,6 @@ struct CacheFixture {
 
     /// Files in the store's `tmp/` folder (downloads in progress or left behind).
     func temporaryFiles() throws -> [String] {
-        try FileManager.default.contentsOfDirectory(atPath: folder.path + "/tmp")
+        try FileManager.default.contentsOfDirectory(atPath: root + "/tmp")
     }
 }

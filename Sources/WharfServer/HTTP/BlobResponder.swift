@@ -23,7 +23,10 @@ struct BlobResponder: Sendable {
             // storage.redirect: the client fetches the verified object from the bucket itself.
             return Response(status: .temporaryRedirect, headers: [.location: location, RegistryHeaders.contentDigest: digest.description, RegistryHeaders.cache: "hit"])
         }
-        let (head, range) = try answer(request, digest, size: source.size, isStored: source.isStored)
+        let answered = try answer(request, digest, size: source.size, isStored: source.isStored)
+        var head = answered.head
+        let range = answered.range
+        if source.isPassThrough { head.headers[RegistryHeaders.cache] = "passthrough" }
         guard head.status != .rangeNotSatisfiable else { return head }
         let size = source.size
         let length = range.map { $0.upperBound - $0.lowerBound } ?? size

@@ -70,7 +70,7 @@ final class ImageStatistics: Sendable {
         counts.bytes = bytes ?? 0
         switch cache {
         case "hit", "stale": counts.hits = 1
-        case "miss": counts.misses = 1
+        case "miss", "passthrough": counts.misses = 1
         default: break
         }
         state.withLock { state in

@@ -44,7 +44,7 @@ final class ServerActivity: Sendable {
         state.withLock { state in
             switch result {
             case "hit": state.cache.hits += 1
-            case "miss": state.cache.misses += 1
+            case "miss", "passthrough": state.cache.misses += 1
             case "stale": state.cache.stale += 1
             default: break
             }
