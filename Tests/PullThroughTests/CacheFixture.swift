@@ -24,6 +24,7 @@ struct CacheFixture {
         upstreamURL: String,
         tagTTL: Duration = .seconds(60),
         storeRoot: String? = nil,
+        wrapStore: @Sendable (FilesystemStore) -> any ContentStore = { $0 },
         _ body: @Sendable (CacheFixture) async throws -> T
     ) async throws -> T {
         let folder = try TemporaryFolder(prefix: "cache")
@@ -35,7 +36,7 @@ struct CacheFixture {
         let downloads = DownloadService()
         let client = UpstreamClient(configuration: try UpstreamConfiguration(remoteURL: upstreamURL), http: http, logger: logger)
         let fixture = CacheFixture(
-            cache: PullThroughCache(store: store, downloads: downloads, policy: CachePolicy(tagTTL: tagTTL), logger: logger),
+            cache: PullThroughCache(store: wrapStore(store), downloads: downloads, policy: CachePolicy(tagTTL: tagTTL), logger: logger),
             target: UpstreamTarget(client: client),
             store: store,
             folder: folder,

@@ -77,3 +77,81 @@ struct PassThroughTests {
         }
     }
 }
+
+extension PassThroughTests {
+    @Test("an upload that fails mid-download on a store with no volume (as S3 can): followers get every byte, nothing stored")
+    func failingUpload() async throws {
+        let image = try ImageFactory.image(layerSizes: [3_000_000], seed: 33)
+        let layer = image.layers[0]
+        let upstream = try await LyingUpstream.start(mode: .correct)
+        upstream.serve(image, repository: "library/app", tag: "latest")
+        try await CacheFixture.with(upstreamURL: upstream.url, wrapStore: { FailingUploadStore(wrapping: $0, failAfter: 1_000_000) }) { fixture in
+            let digest = try Digest(parsing: layer.digest)
+            let results = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for _ in 0..<4 { group.addTask { try await fixture.readBlob(name, digest) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.count == 4 && results.allSatisfy { $0 == layer.bytes }, "sizes: \(results.map(\.count))")
+            #expect(try await fixture.store.blobSize(digest) == nil, "nothing is stored")
+            try await waitUntil("the abandoned upload's temp file is removed") { (try? fixture.temporaryFiles().isEmpty) ?? false }
+        }
+        await upstream.stop()
+    }
+}
+
+/// A real ``FilesystemStore`` whose uploads fail after `failAfter` bytes, as an upload to a
+/// bucket can fail mid-way; everything else is the store's own.
+struct FailingUploadStore: ContentStore {
+    let wrapped: FilesystemStore
+    let failAfter: Int64
+
+    init(wrapping store: FilesystemStore, failAfter: Int64) {
+        wrapped = store
+        self.failAfter = failAfter
+    }
+
+    var location: String { wrapped.location }
+    func prepare() async throws -> Int { try await wrapped.prepare() }
+    func readinessProblem() async -> String? { await wrapped.readinessProblem() }
+    func blobSize(_ digest: Digest) async throws -> Int64? { try await wrapped.blobSize(digest) }
+    func openBlob(_ digest: Digest) async throws -> StoredBlob? { try await wrapped.openBlob(digest) }
+    func beginUpload(of digest: Digest) async throws -> any BlobUpload {
+        FailingUpload(wrapped: try await wrapped.beginUpload(of: digest), failAfter: failAfter)
+    }
+    func manifest(_ digest: Digest) async throws -> StoredManifest? { try await wrapped.manifest(digest) }
+    func putManifest(_ manifest: StoredManifest) async throws { try await wrapped.putManifest(manifest) }
+    func tag(_ tag: Registry.Tag, in name: RepositoryName, upstream: UpstreamKey) async throws -> TagRecord? {
+        try await wrapped.tag(tag, in: name, upstream: upstream)
+    }
+    func putTag(_ tag: Registry.Tag, in name: RepositoryName, upstream: UpstreamKey, record: TagRecord) async throws {
+        try await wrapped.putTag(tag, in: name, upstream: upstream, record: record)
+    }
+    func tags(in name: RepositoryName, upstream: UpstreamKey) async throws -> [String]? { try await wrapped.tags(in: name, upstream: upstream) }
+    func recordUse(of object: StoredObject.Key) async { await wrapped.recordUse(of: object) }
+    func listObjects() async throws -> [StoredObject] { try await wrapped.listObjects() }
+    func remove(_ object: StoredObject.Key) async throws -> Bool { try await wrapped.remove(object) }
+}
+
+final class FailingUpload: BlobUpload {
+    let wrapped: any BlobUpload
+    let failAfter: Int64
+
+    init(wrapped: any BlobUpload, failAfter: Int64) {
+        self.wrapped = wrapped
+        self.failAfter = failAfter
+    }
+
+    var expected: Digest { wrapped.expected }
+    var bytesWritten: Int64 { wrapped.bytesWritten }
+
+    func append(_ buffer: ByteBuffer) async throws {
+        guard wrapped.bytesWritten + Int64(buffer.readableBytes) <= failAfter else {
+            throw TestSupportError("the bucket refused the part (injected)")
+        }
+        try await wrapped.append(buffer)
+    }
+
+    func commit(expectedSize: Int64?) async throws { try await wrapped.commit(expectedSize: expectedSize) }
+    func abandon() async { await wrapped.abandon() }
+    func openFollower() async throws -> any BlobReader { try await wrapped.openFollower() }
+}
