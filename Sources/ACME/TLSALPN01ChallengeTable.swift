@@ -37,6 +37,13 @@ public final class TLSALPN01ChallengeTable: Sendable {
         entries.withLock { $0[serverName.lowercased()]?.context }
     }
 
+    /// A TLS context presenting a new validation certificate for `identifier` and
+    /// `keyAuthorization`, with a key of its own; for an instance answering a challenge another
+    /// instance ordered.
+    public static func validationContext(identifier: String, keyAuthorization: String) throws -> NIOSSLContext {
+        try TLSALPN01Certificate.context(identifier: identifier, keyAuthorization: keyAuthorization)
+    }
+
     /// The SNI a validator sends for `identifier`: the name itself, or for an IP address its
     /// reverse-DNS name (RFC 8738 §6), e.g. `1.0.0.127.in-addr.arpa`.
     public static func serverName(for identifier: String) -> String {

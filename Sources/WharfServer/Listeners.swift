@@ -26,8 +26,8 @@ struct Listeners {
             services += setup.services
             server =
                 http.http2
-                ? .flushedHTTP2Upgrade(setup.configuration, limits: http.limits, challenges: setup.validations)
-                : .flushedTLS(setup.configuration, limits: http.limits, challenges: setup.validations)
+                ? .flushedHTTP2Upgrade(setup.configuration, limits: http.limits, challenges: setup.validations, shared: setup.sharedChallenges)
+                : .flushedTLS(setup.configuration, limits: http.limits, challenges: setup.validations, shared: setup.sharedChallenges)
         } else {
             logger.warning("serving plain HTTP: credentials and content cross the network in clear; configure http.tls")
             server = .flushedHTTP1(limits: http.limits)
@@ -41,7 +41,7 @@ struct Listeners {
             )
         )
         if let plain = http.plainListener {
-            let responder = PlainListenerResponder(tokens: tokens, httpsPort: http.port, externalURL: http.externalURL)
+            let responder = PlainListenerResponder(tokens: tokens, shared: tls?.sharedChallenges, httpsPort: http.port, externalURL: http.externalURL)
             services.append(
                 Application(
                     responder: responder,

@@ -15,6 +15,8 @@ struct TLSSetup {
     let configuration: TLSConfiguration
     /// The pending TLS-ALPN-01 validation certificates the listener answers `acme-tls/1` hellos from.
     let validations: TLSALPN01ChallengeTable
+    /// The challenges other instances sharing the ACME state published (nil without ACME).
+    var sharedChallenges: SharedChallenges?
 
     static func make(
         _ settings: WharfConfiguration.TLSSettings,
@@ -28,6 +30,7 @@ struct TLSSetup {
         let provider: CertificateProvider
         var services: [any Service] = []
         let validations = TLSALPN01ChallengeTable()
+        var sharedChallenges: SharedChallenges?
         switch settings.source {
         case .files(let certificate, let key):
             let pair: CertificatePair
@@ -52,10 +55,13 @@ struct TLSSetup {
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
             let solvers: [any ChallengeSolver]
             do {
-                solvers = try acme.challenges.map { try Self.solver(for: $0, tokens: tokens, validations: validations, logger: logger) }
+                solvers = try acme.challenges.map {
+                    SharedChallengeSolver.sharing(try Self.solver(for: $0, tokens: tokens, validations: validations, logger: logger), in: store)
+                }
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
+            sharedChallenges = SharedChallenges(store: store, logger: logger)
             services.append(ACMECertificateManager(order: order, client: client, store: store, solvers: solvers, provider: provider, logger: logger))
             if acme.profile != nil || acme.hosts.contains(where: { IPAddressText.bytes(of: $0) != nil }) {
                 services.append(
@@ -90,7 +96,7 @@ struct TLSSetup {
             clientCertificateRequired: !requiredCAs.isEmpty,
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
-        return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations)
+        return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations, sharedChallenges: sharedChallenges)
     }
 
     /// The certificates of the PEM files at `paths`, read through BlockingIO.

@@ -174,8 +174,8 @@ import WharfTesting
         let peer = try await SeaweedFSPeer.shared()
         let settings = peer.settings(bucket: try await peer.makeBucket(prefix: "lease"))
         let http = S3Client.makeHTTPClient(settings)
-        let a = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 8)
-        let b = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 8)
+        let a = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 20)
+        let b = S3Store(client: S3Client(settings: settings, http: http), leaseDuration: 20)
         let digest = ContentHasher.digest(of: Self.bytes(10))
         // SeaweedFS's gateway was seen to answer 404 (and let a conditional create through) for
         // some milliseconds after a new object's PUT; instances of a fleet do not claim within
@@ -196,11 +196,12 @@ import WharfTesting
             try await waitUntil(visible: false)
             guard case .granted(let second?) = try await b.claimFetch(of: digest) else { throw TestFailure("B did not get the released lease") }
             try await waitUntil(visible: true)
-            // B dies without releasing: after the lease's eight seconds, A takes it over, once.
-            // (Long enough that a loaded machine does not expire it between two calls.)
+            // B dies without releasing: after the lease's 20 seconds, A takes it over, once.
+            // (Long enough that a loaded machine does not expire it between two calls: 8 s was
+            // not, in a full run on 2 cores.)
             _ = second
             guard case .heldElsewhere = try await a.claimFetch(of: digest) else { throw TestFailure("A got a live lease") }
-            try await Task.sleep(for: .milliseconds(8500))
+            try await Task.sleep(for: .milliseconds(20500))
             guard case .granted(let takenOver?) = try await a.claimFetch(of: digest) else { throw TestFailure("A did not take the expired lease over") }
             guard case .heldElsewhere = try await b.claimFetch(of: digest) else { throw TestFailure("the lease was taken over twice") }
             try await takenOver.renew()
@@ -214,22 +215,24 @@ import WharfTesting
 
     @Test func oneInstanceEvictsAtATime() async throws {
         try await withStore { a in
-            let b = S3Store(client: a.client)
+            // B holds the sweep lease for two minutes, so that a loaded machine cannot see it
+            // expire within the test.
+            let b = S3Store(client: a.client, leaseDuration: 120)
             let content = Self.bytes(100)
             let digest = ContentHasher.digest(of: content)
             try await a.client.putObject(a.layout.blob(digest), bytes: content)
-            guard case .granted(let lease?) = try await a.claimSweep() else { throw TestFailure("A could not claim the sweep") }
+            guard case .granted(let lease?) = try await b.claimSweep() else { throw TestFailure("B could not claim the sweep") }
             for _ in 0..<100 where try await a.client.headObject("leases/sweep") == nil { try await Task.sleep(for: .milliseconds(50)) }
-            // While A sweeps, B's pass removes nothing, however expired everything is.
+            // While B sweeps, A's pass removes nothing, however expired everything is.
             let plan = EvictionPlan(ttl: 0, maxSize: nil)
-            let skipped = try await StoreSweeper(store: b, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
+            let skipped = try await StoreSweeper(store: a, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
             #expect(skipped.removed.isEmpty)
-            #expect(try await b.blobSize(digest) == 100)
+            #expect(try await a.blobSize(digest) == 100)
             await lease.release()
             for _ in 0..<100 where try await a.client.headObject("leases/sweep") != nil { try await Task.sleep(for: .milliseconds(50)) }
-            let swept = try await StoreSweeper(store: b, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
+            let swept = try await StoreSweeper(store: a, plan: plan).sweep(now: Date().timeIntervalSince1970 + 10)
             #expect(swept.removed == [.blob(digest)])
-            #expect(try await b.blobSize(digest) == nil)
+            #expect(try await a.blobSize(digest) == nil)
         }
     }
 

@@ -13,6 +13,7 @@ import Foundation
 ///         chain.pem                     0644  leaf first
 ///         key.pem                       0600
 ///         metadata.json                 0644  hosts, validity, serial, issuer, CA, last error
+///       challenges/<type>.<name>.json   0600  a challenge being validated (``PendingChallenge``)
 ///
 /// Every write is atomic (``FileIO/AtomicFile``), and all file work runs on NIO's thread pool.
 /// Several instances may share the folder (a shared volume).

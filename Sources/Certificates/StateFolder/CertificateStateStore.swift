@@ -3,7 +3,7 @@ import Foundation
 
 /// What the certificate manager keeps between runs and shares with the other instances serving
 /// the same hosts: the ACME account, each certificate with its metadata, the lock taken while
-/// ordering, and the renewal requests `wharf cert renew` leaves.
+/// ordering, the renewal requests `wharf cert renew` leaves, and the challenges being validated.
 ///
 /// ``CertificateStateFolder`` keeps it in a folder (a shared volume, for several instances). The
 /// requirements speak of records, not files, so that an object store can keep the same state:
@@ -27,6 +27,12 @@ public protocol CertificateStateStore: ACMEAccountStore {
     func requestRenewal(_ request: RenewalRequest) async throws
     /// Takes the pending renewal request, removing it; nil when there is none.
     func takeRenewalRequest() async -> RenewalRequest?
+    /// Publishes `challenge` (a secret-free record) under ``PendingChallenge/name`` for the other instances.
+    func savePendingChallenge(_ challenge: PendingChallenge) async throws
+    /// The challenge published under `name`, or nil when there is none or it expired before `now`.
+    func loadPendingChallenge(name: String, now: Date) async throws -> PendingChallenge?
+    /// Removes the challenge published under `name` if it is still the one for `token`.
+    func removePendingChallenge(name: String, token: String) async throws
 }
 
 extension CertificateStateStore {

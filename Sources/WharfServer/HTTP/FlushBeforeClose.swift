@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
@@ -79,27 +80,27 @@ extension HTTPServerBuilder {
     }
 
     /// HTTP/1.1 over TLS, connections guarded by `limits` and closed only after their last bytes
-    /// went out; TLS-ALPN-01 validation handshakes answered from `challenges`.
+    /// went out; TLS-ALPN-01 validation handshakes answered from `challenges`, then `shared`.
     static func flushedTLS(
-        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable, shared: SharedChallenges?
     ) -> HTTPServerBuilder {
         guarded(limits) { responder in
             let tls = try TLSChannel(HTTP1Channel(responder: responder, configuration: .guarded(limits)), tlsConfiguration: tlsConfiguration)
-            return TLSALPNChannel(base: tls, challenges: challenges)
+            return TLSALPNChannel(base: tls, challenges: challenges, shared: shared)
         }
     }
 
     /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections guarded by `limits` and closed
     /// only after their last bytes went out; TLS-ALPN-01 validation handshakes answered from
-    /// `challenges`. HTTP/2's own limits are swift-nio-http2's defaults,
+    /// `challenges`, then `shared`. HTTP/2's own limits are swift-nio-http2's defaults,
     /// which Hummingbird does not let us change: 100 concurrent streams, a 16 KiB header list,
     /// 200 stream resets in 30 s, 200 protocol glitches; beyond them the connection is closed.
     static func flushedHTTP2Upgrade(
-        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable, shared: SharedChallenges?
     ) -> HTTPServerBuilder {
         guarded(limits) { responder in
             let tls = try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: .init(streamConfiguration: .guarded(limits)), responder: responder)
-            return TLSALPNChannel(base: tls, challenges: challenges)
+            return TLSALPNChannel(base: tls, challenges: challenges, shared: shared)
         }
     }
 

@@ -12,7 +12,8 @@ import Synchronization
 /// swift-nio-ssl picks the certificate before ALPN is negotiated, and its per-handshake callback
 /// sees only the server name, so the ClientHello is read first (``ClientHelloRouter``). A hello
 /// offering only `acme-tls/1` for a name with a pending challenge in `challenges` gets the
-/// validation certificate and the connection closes after the handshake; every other connection
+/// validation certificate (or, when another instance sharing the ACME state ordered, one made
+/// from the challenge it published in `shared`) and the connection closes after the handshake; every other connection
 /// gets `base` (the ordinary TLS pipeline) untouched.
 struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
     /// What became of one connection.
@@ -37,6 +38,8 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     let base: Base
     let challenges: TLSALPN01ChallengeTable
+    /// The challenges other instances sharing the ACME state published, looked up when `challenges` has none.
+    let shared: SharedChallenges?
     /// How long a client may take to send its ClientHello.
     var helloLimit: TimeAmount = .seconds(30)
 
@@ -44,19 +47,26 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
         let decided = channel.eventLoop.makePromise(of: Route.self)
         channel.closeFuture.whenComplete { _ in decided.fail(ChannelError.ioOnClosedChannel) }
         let helloRead = HelloRead()
-        let router = ClientHelloRouter(limit: helloLimit) { [base, challenges] channel, hello in
+        let router = ClientHelloRouter(limit: helloLimit) { [base, challenges, shared] channel, hello in
             helloRead.set()
-            if let context = Self.validationContext(for: hello, in: challenges) {
-                logger.info("answering a TLS-ALPN-01 validation handshake", metadata: ["servername": "\(hello?.serverName ?? "-")"])
-                decided.succeed(.validation)
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
-                    try channel.pipeline.syncOperations.addHandler(CloseAfterHandshakeHandler())
+            let serve: @Sendable (NIOSSLContext?) -> EventLoopFuture<Void> = { context in
+                if let context {
+                    logger.info("answering a TLS-ALPN-01 validation handshake", metadata: ["servername": "\(hello?.serverName ?? "-")"])
+                    decided.succeed(.validation)
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        try channel.pipeline.syncOperations.addHandler(CloseAfterHandshakeHandler())
+                    }
                 }
+                let served = base.setup(channel: channel, logger: logger)
+                served.map(Route.served).cascade(to: decided)
+                return served.map { _ in }
             }
-            let served = base.setup(channel: channel, logger: logger)
-            served.map(Route.served).cascade(to: decided)
-            return served.map { _ in }
+            guard let name = Self.validationServerName(in: hello) else { return serve(nil) }
+            if let context = challenges.context(forServerName: name) { return serve(context) }
+            guard let shared else { return serve(nil) }
+            // Another instance may have ordered: its published challenge is read off the event loop.
+            return channel.eventLoop.makeFutureWithTask { await shared.validationContext(forServerName: name) }.flatMap(serve)
         }
         return channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(router)
@@ -78,9 +88,9 @@ struct TLSALPNChannel<Base: ServerChildChannel>: ServerChildChannel {
         await base.handle(value: served, logger: logger)
     }
 
-    /// The validation context when `hello` offers only `acme-tls/1` and names a pending challenge.
-    static func validationContext(for hello: ClientHello?, in challenges: TLSALPN01ChallengeTable) -> NIOSSLContext? {
-        guard let hello, hello.applicationProtocols == [TLSALPN01ChallengeTable.applicationProtocol], let name = hello.serverName else { return nil }
-        return challenges.context(forServerName: name)
+    /// The server name of `hello` when it is a validation handshake: it offers only `acme-tls/1`.
+    static func validationServerName(in hello: ClientHello?) -> String? {
+        guard let hello, hello.applicationProtocols == [TLSALPN01ChallengeTable.applicationProtocol] else { return nil }
+        return hello.serverName
     }
 }
