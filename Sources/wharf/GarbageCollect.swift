@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Storage
 import WharfServer
 
@@ -19,13 +18,8 @@ struct GarbageCollect: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadConfiguration(config)
-        let opened = loaded.configuration.openStore(logger: Logger(label: "wharf.gc"))
-        do {
-            try await collect(loaded.configuration, opened.store)
-            await opened.close()
-        } catch {
-            await opened.close()
-            throw error
+        try await withStore(loaded.configuration, label: "wharf.gc") { store in
+            try await collect(loaded.configuration, store)
         }
     }
 

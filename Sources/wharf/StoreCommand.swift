@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Logging
 import Storage
 import WharfServer
 
@@ -27,14 +26,8 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let loaded = try loadConfiguration(config)
-            let opened = loaded.configuration.openStore(logger: Logger(label: "wharf.store"))
-            let report: StoreVerifier.Report
-            do {
-                report = try await StoreVerifier(store: opened.store).verify(repair: repair)
-                await opened.close()
-            } catch {
-                await opened.close()
-                throw error
+            let report = try await withStore(loaded.configuration, label: "wharf.store") { store in
+                try await StoreVerifier(store: store).verify(repair: repair)
             }
             for (key, problem) in report.corrupt {
                 print("corrupt \(key): \(problem)\(report.removed.contains(key) ? "; removed" : "")")
