@@ -49,23 +49,11 @@ public struct CertificateFileWatcher: Service {
 
     /// Polls until the task is cancelled or a graceful shutdown begins; never throws.
     public func run() async throws {
-        var debouncer = ChangeDebouncer(handled: await snapshot())
         logger.debug(
             "watching the certificate files",
             metadata: ["certificate": "\(certificatePath)", "key": "\(keyPath)", "interval": "\(pollInterval)"]
         )
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { [pollInterval] in
-                    try await Task.sleep(for: pollInterval)
-                }
-            } catch {
-                return
-            }
-            if debouncer.observe(await snapshot()) {
-                await reload()
-            }
-        }
+        await ChangeDebouncer.poll(every: pollInterval, from: await snapshot(), current: { await snapshot() }, reload: { await reload() })
     }
 
     /// Loads the files and installs the pair, or logs why not.

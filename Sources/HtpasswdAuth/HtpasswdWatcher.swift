@@ -29,20 +29,13 @@ public struct HtpasswdWatcher: Service {
             "watching the htpasswd file",
             metadata: ["file": "\(authenticator.path)", "interval": "\(pollInterval)"]
         )
-        var debouncer = ChangeDebouncer(handled: authenticator.attemptedFingerprint)
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { [pollInterval] in
-                    try await Task.sleep(for: pollInterval)
-                }
-            } catch {
-                return
-            }
-            // A reload from elsewhere (an operator's call) counts as handled too.
-            debouncer.handled = authenticator.attemptedFingerprint
-            if debouncer.observe(await FileFingerprint.of(authenticator.path)) {
-                await authenticator.reload()
-            }
-        }
+        // A reload from elsewhere (an operator's call) counts as handled too.
+        await ChangeDebouncer.poll(
+            every: pollInterval,
+            from: authenticator.attemptedFingerprint,
+            handled: { authenticator.attemptedFingerprint },
+            current: { await FileFingerprint.of(authenticator.path) },
+            reload: { await authenticator.reload() }
+        )
     }
 }

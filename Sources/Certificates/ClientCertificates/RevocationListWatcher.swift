@@ -18,19 +18,12 @@ public struct RevocationListWatcher: Service {
 
     /// Polls until the task is cancelled or a graceful shutdown begins; never throws.
     public func run() async throws {
-        var debouncer = ChangeDebouncer(handled: revocations.attemptedFingerprint)
-        while !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { [pollInterval] in
-                    try await Task.sleep(for: pollInterval)
-                }
-            } catch {
-                return
-            }
-            debouncer.handled = revocations.attemptedFingerprint
-            if debouncer.observe(await FileFingerprint.of(revocations.path)) {
-                await revocations.reload()
-            }
-        }
+        await ChangeDebouncer.poll(
+            every: pollInterval,
+            from: revocations.attemptedFingerprint,
+            handled: { revocations.attemptedFingerprint },
+            current: { await FileFingerprint.of(revocations.path) },
+            reload: { await revocations.reload() }
+        )
     }
 }
