@@ -204,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "wharf",
             dependencies: [
-                "WharfServer", "Storage", "S3", "HtpasswdAuth", "ACME", "Certificates", "Registry",
+                "WharfServer", "Storage", "HtpasswdAuth", "ACME", "Certificates", "Registry",
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

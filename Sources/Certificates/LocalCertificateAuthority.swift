@@ -83,7 +83,6 @@ public struct LocalCertificateAuthority: Sendable {
     /// - Throws: ``TLSCertificateError`` for a bad name or a file that cannot be written.
     public func ensureLeaf(names: [String], now: Date = Date()) async throws(TLSCertificateError) -> CertificatePair {
         let wanted = try SubjectNames(names)
-        try await CertificateFiles.makeFolder(folder, mode: 0o700)
         let authority = try await ensureAuthority(now: now)
         let reason: String
         switch await loadPair(certificatePath: certificatePath, keyPath: keyPath) {
@@ -126,7 +125,7 @@ public struct LocalCertificateAuthority: Sendable {
         return try await createAuthority(now: now, reason: reason)
     }
 
-    private static func isAuthority(_ certificate: Certificate) -> Bool {
+    static func isAuthority(_ certificate: Certificate) -> Bool {
         guard case .isCertificateAuthority? = try? certificate.extensions.basicConstraints else {
             return false
         }

@@ -56,14 +56,17 @@ public struct S3UploadedPart: Sendable, Equatable {
 }
 
 enum S3Dates {
+    private static let withFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let withoutFraction = Date.ISO8601FormatStyle()
+
     /// S3's ISO 8601 times, with or without fractional seconds; HTTP dates for `Last-Modified`.
     static func parse(_ text: String?) -> Date? {
-        guard let text else { return nil }
-        let iso = ISO8601DateFormatter()
-        iso.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = iso.date(from: text) { return date }
-        iso.formatOptions = [.withInternetDateTime]
-        if let date = iso.date(from: text) { return date }
+        // Both forms are ASCII; DateFormatter on Linux traps on some other text.
+        guard let text, text.allSatisfy(\.isASCII) else { return nil }
+        // Only the HTTP date (`Tue, 01 Dec 2026 12:00:00 GMT`) has a comma.
+        guard text.contains(",") else {
+            return (try? withFraction.parse(text)) ?? (try? withoutFraction.parse(text))
+        }
         let http = DateFormatter()
         http.locale = Locale(identifier: "en_US_POSIX")
         http.timeZone = TimeZone(identifier: "GMT")

@@ -32,7 +32,8 @@ public struct StoreSweeper: Sendable {
     /// One pass. With `dryRun`, reports what would be removed and removes nothing.
     /// A pass another instance sharing the store is running already only measures the store.
     public func sweep(dryRun: Bool = false, now: TimeInterval = Date().timeIntervalSince1970) async throws -> Report {
-        guard !dryRun else { return try await pass(dryRun: true, now: now) }
+        // Nothing to enforce removes nothing: no need to take the fleet's sweep lease for it.
+        guard !dryRun, plan.isActive else { return try await pass(dryRun: dryRun, now: now) }
         switch try await store.claimSweep() {
         case .heldElsewhere:
             let objects = try await store.listObjects()

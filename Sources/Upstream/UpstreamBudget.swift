@@ -22,8 +22,6 @@ public final class UpstreamBudget: Sendable {
         public var lastRetryAfter: Int?
         /// 429 answers so far.
         public var rateLimitedAnswers = 0
-        /// When the figures were last read.
-        public var readAt: Date?
 
         public init() {}
 
@@ -64,7 +62,6 @@ public final class UpstreamBudget: Sendable {
                 reading.lastRetryAfter = seconds
                 reading.retryUntil = now.addingTimeInterval(TimeInterval(seconds))
             }
-            reading.readAt = now
             return reading
         }
         let dimensions = [(WharfMetric.Label.upstream, upstream)]

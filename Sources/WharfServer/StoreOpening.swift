@@ -32,6 +32,20 @@ extension WharfConfiguration {
         return OpenedStore(store: store, http: http)
     }
 
+    /// Runs `body` with the store `storage` configures and closes it afterwards, whether `body`
+    /// returned or threw.
+    public func withStore<Result>(logger: Logger, _ body: (any ContentStore) async throws -> Result) async throws -> Result {
+        let opened = openStore(logger: logger)
+        do {
+            let result = try await body(opened.store)
+            await opened.close()
+            return result
+        } catch {
+            await opened.close()
+            throw error
+        }
+    }
+
     /// Prepares `store`; a bucket that refuses is an error naming the setting it points at.
     public func prepare(_ store: any ContentStore) async throws -> Int {
         do {

@@ -13,8 +13,9 @@ struct TLSSetup {
     let provider: CertificateProvider
     let services: [any Service]
     let configuration: TLSConfiguration
-    /// The pending TLS-ALPN-01 validation certificates the listener answers `acme-tls/1` hellos from.
-    let validations: TLSALPN01ChallengeTable
+    /// The pending TLS-ALPN-01 validation certificates the listener answers `acme-tls/1` hellos
+    /// from; nil without ACME (certificate files, the local CA), whose listeners read no hello.
+    let validations: TLSALPN01ChallengeTable?
     /// The challenges other instances sharing the ACME state published (nil without ACME).
     var sharedChallenges: SharedChallenges?
 
@@ -96,7 +97,12 @@ struct TLSSetup {
             clientCertificateRequired: !requiredCAs.isEmpty,
             applicationProtocols: http.http2 ? ["h2", "http/1.1"] : ["http/1.1"]
         )
-        return TLSSetup(provider: provider, services: services, configuration: configuration, validations: validations, sharedChallenges: sharedChallenges)
+        // With ACME, hellos are read whatever this instance's own challenges: another instance
+        // sharing the state may have published a TLS-ALPN-01 challenge it answers.
+        return TLSSetup(
+            provider: provider, services: services, configuration: configuration,
+            validations: sharedChallenges == nil ? nil : validations, sharedChallenges: sharedChallenges
+        )
     }
 
     /// The certificates of the PEM files at `paths`, read through BlockingIO.

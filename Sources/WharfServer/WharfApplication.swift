@@ -32,13 +32,8 @@ public struct WharfApplication: Sendable {
     /// Runs until a shutdown signal. Call once per process (it bootstraps the metrics system).
     public func run() async throws {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let opened = configuration.openStore(logger: logger)
-        do {
-            try await run(store: opened.store)
-            await opened.close()
-        } catch {
-            await opened.close()
-            throw error
+        try await configuration.withStore(logger: logger) { store in
+            try await run(store: store)
         }
     }
 
@@ -78,12 +73,7 @@ public struct WharfApplication: Sendable {
             case .unknownNamespace(let host): throw configuration.origins.error("proxy.warm[\(index)]", "no upstream is configured for registry \(host)")
             }
         }
-        #if arch(arm64)
-        let platform = "linux/arm64"
-        #else
-        let platform = "linux/amd64"
-        #endif
-        return [WarmService(cache: cache, items: items, interval: configuration.proxy.tagTTL, platform: platform, logger: logger)]
+        return [WarmService(cache: cache, items: items, interval: configuration.proxy.tagTTL, platform: ImagePlatform.host, logger: logger)]
     }
 
     private func serve(store: any ContentStore, upstreams: UpstreamTable) async throws {

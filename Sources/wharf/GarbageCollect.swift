@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Storage
 import WharfServer
 
@@ -18,7 +19,7 @@ struct GarbageCollect: AsyncParsableCommand {
 
     func run() async throws {
         let loaded = try loadConfiguration(config)
-        try await withStore(loaded.configuration, label: "wharf.gc") { store in
+        try await loaded.configuration.withStore(logger: Logger(label: "wharf.gc")) { store in
             try await collect(loaded.configuration, store)
         }
     }

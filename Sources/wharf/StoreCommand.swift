@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Storage
 import WharfServer
 
@@ -26,7 +27,7 @@ struct StoreCommand: AsyncParsableCommand {
 
         func run() async throws {
             let loaded = try loadConfiguration(config)
-            let report = try await withStore(loaded.configuration, label: "wharf.store") { store in
+            let report = try await loaded.configuration.withStore(logger: Logger(label: "wharf.store")) { store in
                 try await StoreVerifier(store: store).verify(repair: repair)
             }
             for (key, problem) in report.corrupt {

@@ -6,16 +6,6 @@ import WharfTesting
 
 @Suite("Watching the htpasswd file")
 struct WatcherTests {
-    /// Polls `condition` every 20 ms for up to `limit` (generous: the whole suite shares two cores).
-    private func eventually(within limit: Duration = .seconds(20), _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return condition()
-    }
-
     @Test("Changes are picked up within seconds; a broken change keeps the old users; Apache's in-place edits are seen")
     func picksUpChanges() async throws {
         let fixture = try HtpasswdFixture()

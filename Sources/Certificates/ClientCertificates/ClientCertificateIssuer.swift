@@ -35,7 +35,7 @@ public struct ClientCertificateIssuer: Sendable {
     ///   expired certificate, or of kind ``TLSCertificateError/Kind/issuanceFailed`` when it is no CA.
     public static func loadAuthority(certificatePath: String, keyPath: String) async throws(TLSCertificateError) -> CertificatePair {
         let pair = try await CertificatePair.load(certificatePath: certificatePath, keyPath: keyPath)
-        guard case .isCertificateAuthority? = try? pair.leaf.extensions.basicConstraints else {
+        guard LocalCertificateAuthority.isAuthority(pair.leaf) else {
             throw .issuanceFailed("client certificates", reason: "\(certificatePath) is not a CA certificate (no basicConstraints CA:TRUE)")
         }
         return pair

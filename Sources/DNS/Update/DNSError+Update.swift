@@ -64,7 +64,7 @@ extension DNSError {
     /// (BADKEY, BADSIG; RFC 8945 §5.2), but PowerDNS answers a plain, unsigned REFUSED instead.
     /// A policy refusal of a verified key comes signed, so an unsigned one means the key itself
     /// was not accepted.
-    static func unsignedRefusal(server: DNSServerAddress, zone: DNSName, key: TSIGKey, request: String) -> DNSError {
+    static func unsignedRefusal(server: DNSServerAddress, key: TSIGKey, request: String) -> DNSError {
         let keyName = "\(key.name)".dropLastDot
         let hint =
             "the server refused the update signed with key \(keyName) without signing its answer, which means it could not "

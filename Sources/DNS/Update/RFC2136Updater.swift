@@ -50,7 +50,7 @@ package struct RFC2136Updater: Sendable {
             case .serverError(let code):
                 throw DNSError.updateRejected(code, isTSIG: true, server: server, zone: zone, key: signer.key, request: request)
             case .unsigned where answer.header.responseCode == .refused:
-                throw DNSError.unsignedRefusal(server: server, zone: zone, key: signer.key, request: request)
+                throw DNSError.unsignedRefusal(server: server, key: signer.key, request: request)
             case .unsigned where answer.header.responseCode != .noError:
                 // An unsigned error answer cannot be trusted, but its RCODE is the best hint there is.
                 throw DNSError.updateRejected(

@@ -37,14 +37,3 @@ struct S3BlobReader: BlobReader {
 
     var description: String { "s3:\(key)" }
 }
-
-/// The local spool of a download in progress: followers read what was appended so far.
-struct SpoolReader: BlobReader {
-    let file: PosixFile
-
-    func read(at offset: Int64, length: Int) async throws -> ByteBuffer {
-        try await file.read(at: offset, length: length)
-    }
-
-    var description: String { "spool of \(file.path)" }
-}

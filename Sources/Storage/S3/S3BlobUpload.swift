@@ -85,22 +85,18 @@ final class S3BlobUpload: BlobUpload {
     }
 
     func openFollower() async throws -> any BlobReader {
-        SpoolReader(file: spool)
+        // The spool file, read as it grows; its followers read it by offset, never as a region.
+        FileBlobReader(file: spool)
     }
 
     /// A blob smaller than one part: one PUT of the verified bytes. Losing the conditional
     /// create means another instance stored the same verified content first.
     private func putWhole() async throws {
         let whole = try await spool.read(at: 0, length: Int(bytesWritten))
-        if let failure = await conditionalPut(whole), !failure.isPreconditionFailed { throw failure }
-    }
-
-    private func conditionalPut(_ buffer: ByteBuffer) async -> S3Error? {
         do {
-            try await client.putObject(key, buffer: buffer, ifAbsent: true)
-            return nil
-        } catch {
-            return error
+            try await client.putObject(key, buffer: whole, ifAbsent: true)
+        } catch where error.isPreconditionFailed {
+            // Another instance stored the same verified content first.
         }
     }
 

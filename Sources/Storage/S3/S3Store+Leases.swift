@@ -55,17 +55,11 @@ extension S3Store {
     private func writeLease(_ key: String, ifAbsent: Bool, ifMatch: String?) async throws -> Bool {
         let record = S3LeaseRecord(holder: instanceName, expires: Date().timeIntervalSince1970 + leaseDuration)
         let bytes = Array(try JSONEncoder().encode(record))
-        guard let failure = await attemptPut(key, bytes, ifAbsent: ifAbsent, ifMatch: ifMatch) else { return true }
-        if failure.isPreconditionFailed { return false }
-        throw failure
-    }
-
-    private func attemptPut(_ key: String, _ bytes: [UInt8], ifAbsent: Bool, ifMatch: String?) async -> S3Error? {
         do {
             try await client.putObject(key, bytes: bytes, contentType: "application/json", ifAbsent: ifAbsent, ifMatch: ifMatch)
-            return nil
-        } catch {
-            return error
+            return true
+        } catch where error.isPreconditionFailed {
+            return false
         }
     }
 }

@@ -4,7 +4,7 @@ import Synchronization
 /// ``RequestAccountingMiddleware`` writes outside it (a context is copied inward, not back out).
 final class AdmittedClient: Sendable {
     /// How a request was admitted; the `method` label of `wharf_auth_admitted_total`.
-    enum Method: String, Sendable {
+    enum Method: String, Sendable, CaseIterable {
         case password
         case certificate
         case network

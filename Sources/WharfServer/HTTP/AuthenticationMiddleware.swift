@@ -19,6 +19,14 @@ struct AuthenticationMiddleware: RouterMiddleware {
     var certificates: ClientCertificateGate?
     /// `auth.trustednetworks`.
     var trustedNetworks: [IPNetwork] = []
+    /// The counters, made once rather than looked up through the metrics factory per request.
+    let failures = Counter(label: WharfMetric.authFailures.name)
+    let rateLimited = Counter(label: WharfMetric.authRateLimited.name)
+    let admittedBy = Dictionary(
+        uniqueKeysWithValues: AdmittedClient.Method.allCases.map { method in
+            (method, Counter(label: WharfMetric.authAdmitted.name, dimensions: [(WharfMetric.Label.method, method.rawValue)]))
+        }
+    )
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
@@ -33,7 +41,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             case .verified(let identity):
                 return try await admit(request, context, as: identity.name, method: .certificate, next: next)
             case .revoked(let identity):
-                Counter(label: WharfMetric.authFailures.name).increment()
+                failures.increment()
                 context.admitted.record(identity.name, method: .certificate)
                 throw RegistryError(.denied, "the client certificate \(identity.serialHex) is revoked")
             case .none:
@@ -48,12 +56,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         case .allowed(let user):
             return try await admit(request, context, as: user, method: .password, next: next)
         case .denied:
-            if authorization != nil { Counter(label: WharfMetric.authFailures.name).increment() }
+            if authorization != nil { failures.increment() }
             var response = RegistryError(.unauthorized, "authentication required").response(includeBody: request.method != .head)
             response.headers[.wwwAuthenticate] = authenticator.challenge
             return response
         case .rateLimited(let retryAfter):
-            Counter(label: WharfMetric.authRateLimited.name).increment()
+            rateLimited.increment()
             throw RegistryError(.tooManyRequests, "too many failed sign-ins; try again later", retryAfter: retryAfter)
         }
     }
@@ -66,7 +74,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         context.admitted.record(name, method: method)
-        Counter(label: WharfMetric.authAdmitted.name, dimensions: [(WharfMetric.Label.method, method.rawValue)]).increment()
+        admittedBy[method]?.increment()
         return try await next(request, context)
     }
 }

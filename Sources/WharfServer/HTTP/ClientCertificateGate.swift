@@ -1,6 +1,7 @@
 import Certificates
 import NIOCore
 import NIOSSL
+import Storage
 
 /// Reads the client certificate a connection's handshake verified and checks it against the
 /// revocation list, for every request (so a keep-alive connection of a certificate revoked
@@ -22,12 +23,27 @@ struct ClientCertificateGate: Sendable {
 
     /// The revocation list; nil when `auth.clientcert.revoked` is not set.
     let revocations: ClientCertificateRevocations?
+    /// Identities already read, by the certificate's DER bytes: a connection's certificate is the
+    /// same for all its requests, so the X.509 parse and the fingerprint are done once.
+    private let identities = BoundedCache<[UInt8], ClientCertificateIdentity>(capacity: 4096)
+
+    init(revocations: ClientCertificateRevocations?) {
+        self.revocations = revocations
+    }
 
     func check(_ channel: any Channel) async -> Outcome {
         guard let certificate = await Self.peerCertificate(of: channel),
-              let identity = try? ClientCertificateIdentity(certificate)
+              let identity = identity(of: certificate)
         else { return .none }
         return revocations?.isRevoked(identity) == true ? .revoked(identity) : .verified(identity)
+    }
+
+    private func identity(of certificate: NIOSSLCertificate) -> ClientCertificateIdentity? {
+        guard let der = try? certificate.toDERBytes() else { return nil }
+        if let known = identities.value(for: der) { return known }
+        guard let identity = try? ClientCertificateIdentity(certificate) else { return nil }
+        identities.store(identity, for: der)
+        return identity
     }
 
     /// The peer certificate of the TLS connection `channel` belongs to: the channel itself for

@@ -80,14 +80,15 @@ extension HTTPServerBuilder {
     }
 
     /// HTTP/1.1 over TLS, connections guarded by `limits` and closed only after their last bytes
-    /// went out; TLS-ALPN-01 validation handshakes answered from `challenges`, then `shared`.
+    /// went out; with `challenges`, TLS-ALPN-01 validation handshakes answered from them, then `shared`.
     static func flushedTLS(
-        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable, shared: SharedChallenges?
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable?, shared: SharedChallenges?
     ) -> HTTPServerBuilder {
-        guarded(limits) { responder in
-            let tls = try TLSChannel(HTTP1Channel(responder: responder, configuration: .guarded(limits)), tlsConfiguration: tlsConfiguration)
-            return TLSALPNChannel(base: tls, challenges: challenges, shared: shared)
+        let tls: @Sendable (@escaping HTTPChannelHandler.Responder) throws -> TLSChannel<HTTP1Channel> = { responder in
+            try TLSChannel(HTTP1Channel(responder: responder, configuration: .guarded(limits)), tlsConfiguration: tlsConfiguration)
         }
+        guard let challenges else { return guarded(limits, tls) }
+        return guarded(limits) { responder in TLSALPNChannel(base: try tls(responder), challenges: challenges, shared: shared) }
     }
 
     /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections guarded by `limits` and closed
@@ -96,12 +97,13 @@ extension HTTPServerBuilder {
     /// which Hummingbird does not let us change: 100 concurrent streams, a 16 KiB header list,
     /// 200 stream resets in 30 s, 200 protocol glitches; beyond them the connection is closed.
     static func flushedHTTP2Upgrade(
-        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable, shared: SharedChallenges?
+        _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable?, shared: SharedChallenges?
     ) -> HTTPServerBuilder {
-        guarded(limits) { responder in
-            let tls = try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: .init(streamConfiguration: .guarded(limits)), responder: responder)
-            return TLSALPNChannel(base: tls, challenges: challenges, shared: shared)
+        let tls: @Sendable (@escaping HTTPChannelHandler.Responder) throws -> HTTP2UpgradeChannel = { responder in
+            try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: .init(streamConfiguration: .guarded(limits)), responder: responder)
         }
+        guard let challenges else { return guarded(limits, tls) }
+        return guarded(limits) { responder in TLSALPNChannel(base: try tls(responder), challenges: challenges, shared: shared) }
     }
 
     /// `base`'s connections with a ``ConnectionGuardHandler`` (all sharing one admission) and a ``FlushBeforeCloseHandler``.

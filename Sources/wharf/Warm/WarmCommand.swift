@@ -60,7 +60,7 @@ struct WarmCommand: AsyncParsableCommand {
         for image in images {
             do {
                 let reference = try ImageReference(parsing: image)
-                let summary = try await warmer.warm(reference, platform: platform ?? Self.hostPlatform, allPlatforms: allPlatforms)
+                let summary = try await warmer.warm(reference, platform: platform ?? ImagePlatform.host, allPlatforms: allPlatforms)
                 print("warmed \(reference): \(summary.manifests) manifests, \(summary.blobs) blobs, \(summary.bytes) bytes (\(summary.alreadyCached) already cached)")
             } catch {
                 failed = true
@@ -69,15 +69,6 @@ struct WarmCommand: AsyncParsableCommand {
         }
         try await http.shutdown()
         if failed { throw ExitCode(1) }
-    }
-
-    /// `linux/amd64` or `linux/arm64`, as the images for this machine are labelled.
-    static var hostPlatform: String {
-        #if arch(arm64)
-        "linux/arm64"
-        #else
-        "linux/amd64"
-        #endif
     }
 }
 
