@@ -125,8 +125,8 @@ public struct ACMECertificateManager: Service {
             do {
                 try await renew(replaces: replaces, force: wake == .forced)
                 failures = 0
-            } catch is CancellationError {
-                return
+            } catch where error is CancellationError || Task.isCancelled {
+                return   // a transport error caused by the cancellation is not a failed renewal either
             } catch {
                 failures += 1
                 Counter(label: WharfMetric.certificateRenewals.name, dimensions: [(WharfMetric.Label.result, "failure")]).increment()
@@ -240,11 +240,13 @@ public struct ACMECertificateManager: Service {
                     hosts: order.hosts, keyType: order.keyType, solver: solver, preferredChain: order.preferredChain,
                     replaces: replaces?.value, profile: order.profile
                 )
+            } catch where error is CancellationError || Task.isCancelled {
+                throw error   // shutting down: neither a failure of this challenge nor a reason to try the next
             } catch let error as ACMEError where failures.isEmpty && !ChallengeOrder.fallsBack(after: error) {
                 throw error   // about the order, not the challenge: as the CA said it
             } catch {
                 failures.append("\(solver.challengeType): \(error)")
-                let fallsBack = (error as? ACMEError).map(ChallengeOrder.fallsBack(after:)) ?? !(error is CancellationError)
+                let fallsBack = (error as? ACMEError).map(ChallengeOrder.fallsBack(after:)) ?? true
                 guard index < ordered.count - 1, fallsBack else { throw ChallengeFallbackError(failures: failures) }
                 let next = ordered[index + 1].challengeType
                 logger.warning("the challenge failed; trying the next one", metadata: ["challenge": "\(solver.challengeType)", "next": "\(next)", "error": "\(error)"])
