@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOHTTP1
 
 extension UpstreamClient {
@@ -7,7 +8,8 @@ extension UpstreamClient {
         let status = response.status.code
         guard status != 200 else { return }
         await Self.discard(response)
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
+        // Delay-seconds or an HTTP date, read as the budget reads it.
+        let retryAfter = UpstreamBudget.retryAfterSeconds(response.headers.first(name: "Retry-After"), now: Date())
         switch status {
         case 404: throw UpstreamError(.notFound, "\(what) not found upstream")
         case 401, 403: throw UpstreamError(.unauthorized, "\(what): upstream answered \(status)")

@@ -11,6 +11,14 @@ struct RepositoryPolicyTests {
         try RepositoryPattern(pattern).matches(name(repository), tag: tag)
     }
 
+    @Test("only a policy without allow and deny lists admits everything unasked")
+    func admitsEverything() throws {
+        #expect(RepositoryPolicy().admitsEverything)
+        #expect(RepositoryPolicy(pinned: [try RepositoryPattern("**:stable")]).admitsEverything, "pinning refuses nothing")
+        #expect(!RepositoryPolicy(allow: [try RepositoryPattern("library/*")]).admitsEverything)
+        #expect(!RepositoryPolicy(deny: [try RepositoryPattern("**:latest")]).admitsEverything)
+    }
+
     @Test("* is one component, ** one or more, an exact name only itself")
     func componentGlobs() throws {
         #expect(try matches("library/*", "library/nginx"))

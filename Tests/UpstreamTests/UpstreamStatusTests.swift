@@ -1,3 +1,4 @@
+import Foundation
 import Registry
 import Testing
 import Upstream
@@ -27,6 +28,27 @@ struct UpstreamStatusTests {
         #expect(error?.kind == kind)
         #expect(error?.retryAfter == retryAfter)
         #expect(upstream.requests.count == 1, "a failing status is not retried")
+        await upstream.stop()
+    }
+
+    @Test("a 429 whose Retry-After is an HTTP date waits until that date")
+    func retryAfterDate() async throws {
+        let date = Date().addingTimeInterval(300)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let upstream = try await RecordingServer.start { _ in
+            StubHTTPServer.Response(status: 429, headers: [("Retry-After", formatter.string(from: date))])
+        }
+        let name = try RepositoryName("library/test")
+        let digest = try Digest(parsing: TestBlob.digest(of: []))
+        let error = try await upstreamFailure(at: upstream.url) { client async throws(UpstreamError) in
+            try await client.blob(name, digest)
+        }
+        #expect(error?.kind == .tooManyRequests)
+        let seconds = try #require(error?.retryAfter)
+        #expect((290...300).contains(seconds), "Retry-After \(formatter.string(from: date)) read as \(seconds) s")
         await upstream.stop()
     }
 

@@ -32,6 +32,9 @@ public struct RepositoryPolicy: Sendable, Equatable {
         self.key = key
     }
 
+    /// Whether the policy admits every request, so that nothing needs deciding.
+    public var admitsEverything: Bool { allow.isEmpty && deny.isEmpty }
+
     /// Whether a request for `name` (with `tag` for a manifest by tag) may be served.
     public func decide(_ name: RepositoryName, tag: String? = nil) -> Decision {
         if let rule = deny.first(where: { $0.matches(name, tag: tag) }) {
