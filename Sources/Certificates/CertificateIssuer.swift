@@ -27,36 +27,36 @@ enum CertificateIssuer {
         subjectKey: Certificate.PublicKey,
         authorityKeyIdentifier: ArraySlice<UInt8>?
     ) throws(TLSCertificateError) -> Certificate.Extensions {
-        do {
-            return try Certificate.Extensions {
-                Critical(BasicConstraints.notCertificateAuthority)
-                Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.serverAuth])
-                SubjectAlternativeNames(names.generalNames)
-                SubjectKeyIdentifier(hash: subjectKey)
-                if let authorityKeyIdentifier {
-                    AuthorityKeyIdentifier(keyIdentifier: authorityKeyIdentifier)
-                }
-            }
-        } catch {
-            throw .issuanceFailed("extensions for \(names.primaryName)", reason: "\(error)")
-        }
+        try leafExtensions(usage: .serverAuth, names: names, subjectKey: subjectKey, authorityKeyIdentifier: authorityKeyIdentifier)
     }
 
     /// The extensions of a TLS client certificate.
     static func clientExtensions(subjectKey: Certificate.PublicKey, authorityKeyIdentifier: ArraySlice<UInt8>?) throws(TLSCertificateError) -> Certificate.Extensions {
+        try leafExtensions(usage: .clientAuth, names: nil, subjectKey: subjectKey, authorityKeyIdentifier: authorityKeyIdentifier)
+    }
+
+    /// A leaf's extensions: not a CA, signing only, for `usage`, with subjectAltNames when `names` is set.
+    private static func leafExtensions(
+        usage: ExtendedKeyUsage.Usage,
+        names: SubjectNames?,
+        subjectKey: Certificate.PublicKey,
+        authorityKeyIdentifier: ArraySlice<UInt8>?
+    ) throws(TLSCertificateError) -> Certificate.Extensions {
         do {
             return try Certificate.Extensions {
                 Critical(BasicConstraints.notCertificateAuthority)
                 Critical(KeyUsage(digitalSignature: true))
-                try ExtendedKeyUsage([.clientAuth])
+                try ExtendedKeyUsage([usage])
+                if let names {
+                    SubjectAlternativeNames(names.generalNames)
+                }
                 SubjectKeyIdentifier(hash: subjectKey)
                 if let authorityKeyIdentifier {
                     AuthorityKeyIdentifier(keyIdentifier: authorityKeyIdentifier)
                 }
             }
         } catch {
-            throw .issuanceFailed("client certificate extensions", reason: "\(error)")
+            throw .issuanceFailed("extensions for \(names?.primaryName ?? "a client certificate")", reason: "\(error)")
         }
     }
 

@@ -10,24 +10,10 @@ extension CertificatePair: CustomStringConvertible {
 
     /// The leaf's serial number in upper-case hex without separators or leading zero bytes,
     /// as `openssl x509 -noout -serial` prints it (`serial=` aside).
-    public var serialNumberHex: String {
-        let bytes = leaf.serialNumber.bytes.drop { $0 == 0 }
-        guard !bytes.isEmpty else { return "00" }
-        return bytes.map { byte in
-            let digits = String(byte, radix: 16, uppercase: true)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-    }
+    public var serialNumberHex: String { leaf.serialNumberHex }
 
     /// The common name of the leaf's issuer, e.g. `R11` or `Wharf local CA`, when it has one.
-    public var issuerCommonName: String? {
-        for relativeName in leaf.issuer {
-            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
-                return String(attribute.value) ?? attribute.value.description
-            }
-        }
-        return nil
-    }
+    public var issuerCommonName: String? { leaf.issuer.commonName }
 
     /// The leaf's subject, e.g. `CN=registry.example.com`.
     public var subject: String { leaf.subject.description }

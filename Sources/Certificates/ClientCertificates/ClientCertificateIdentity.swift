@@ -30,22 +30,8 @@ public struct ClientCertificateIdentity: Sendable, Equatable {
 
     /// The identity of a parsed certificate whose DER encoding is `der`.
     public init(_ certificate: Certificate, der: [UInt8]) {
-        var commonName: String?
-        for relativeName in certificate.subject {
-            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
-                commonName = String(attribute.value) ?? attribute.value.description
-            }
-        }
-        name = commonName ?? certificate.subject.description
-        serialHex = Self.hex(certificate.serialNumber.bytes.drop { $0 == 0 }, uppercase: true)
-        fingerprint = Self.hex(SHA256.hash(data: der), uppercase: false)
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>, uppercase: Bool) -> String {
-        let text = bytes.map { byte in
-            let digits = String(byte, radix: 16, uppercase: uppercase)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
-        return text.isEmpty ? "00" : text
+        name = certificate.subject.commonName ?? certificate.subject.description
+        serialHex = certificate.serialNumberHex
+        fingerprint = HexText.encode(SHA256.hash(data: der), uppercase: false)
     }
 }
