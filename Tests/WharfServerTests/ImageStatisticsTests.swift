@@ -8,11 +8,11 @@ struct ImageStatisticsTests {
     @Test("pulls, bytes and hits add up per repository and per client; requests without a user are anonymous")
     func counts() {
         let statistics = ImageStatistics()
-        statistics.record(repository: "library/a", client: "alice", isManifest: true, bytes: 500, cache: "miss")
-        statistics.record(repository: "library/a", client: "alice", isManifest: false, bytes: 10_000, cache: "miss")
-        statistics.record(repository: "library/a", client: "bob", isManifest: true, bytes: 500, cache: "hit")
-        statistics.record(repository: "library/a", client: nil, isManifest: false, bytes: 10_000, cache: "stale")
-        statistics.record(repository: "library/b", client: "bob", isManifest: false, bytes: nil, cache: "hit")
+        statistics.record(repository: "library/a", client: "alice", isManifest: true, bytes: 500, cache: .miss)
+        statistics.record(repository: "library/a", client: "alice", isManifest: false, bytes: 10_000, cache: .miss)
+        statistics.record(repository: "library/a", client: "bob", isManifest: true, bytes: 500, cache: .hit)
+        statistics.record(repository: "library/a", client: nil, isManifest: false, bytes: 10_000, cache: .stale)
+        statistics.record(repository: "library/b", client: "bob", isManifest: false, bytes: nil, cache: .hit)
         let repositories = statistics.repositories
         #expect(repositories.top.map(\.name) == ["library/a", "library/b"])
         #expect(repositories.top[0].counts == .init(pulls: 2, bytes: 21_000, hits: 2, misses: 2))
@@ -41,7 +41,7 @@ struct ImageStatisticsTests {
     func boundedMemory() {
         let statistics = ImageStatistics()
         for index in 0..<(ImageStatistics.tracked + 5) {
-            statistics.record(repository: "r/\(index)", client: "c", isManifest: true, bytes: 1, cache: "miss")
+            statistics.record(repository: "r/\(index)", client: "c", isManifest: true, bytes: 1, cache: .miss)
         }
         let ranking = statistics.repositories
         #expect(ranking.top.count == ImageStatistics.shown)
@@ -53,8 +53,8 @@ struct ImageStatisticsTests {
     func rendering() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let statistics = ImageStatistics()
-        statistics.record(repository: "library/a", client: "<alice>", isManifest: true, bytes: 2048, cache: "hit")
-        statistics.record(repository: "library/a", client: "<alice>", isManifest: false, bytes: 1024, cache: "miss")
+        statistics.record(repository: "library/a", client: "<alice>", isManifest: true, bytes: 2048, cache: .hit)
+        statistics.record(repository: "library/a", client: "<alice>", isManifest: false, bytes: 1024, cache: .miss)
         let snapshot = StatusSnapshot(
             now: now, startedAt: now, upstreams: [], reachabilityWindow: 65,
             store: .init(root: "/x", bytes: nil, objects: nil, measuredAt: nil, maxSize: nil),

@@ -21,12 +21,12 @@ struct BlobResponder: Sendable {
         let source = try await cache.blob(name, digest, from: upstream)
         if let location = source.redirectURL {
             // storage.redirect: the client fetches the verified object from the bucket itself.
-            return Response(status: .temporaryRedirect, headers: [.location: location, RegistryHeaders.contentDigest: digest.description, RegistryHeaders.cache: "hit"])
+            return Response(status: .temporaryRedirect, headers: [.location: location, RegistryHeaders.contentDigest: digest.description, RegistryHeaders.cache: CacheAnswer.hit.rawValue])
         }
         let answered = try answer(request, digest, size: source.size, isStored: source.isStored)
         var head = answered.head
         let range = answered.range
-        if source.isPassThrough { head.headers[RegistryHeaders.cache] = "passthrough" }
+        if source.isPassThrough { head.headers[RegistryHeaders.cache] = CacheAnswer.passthrough.rawValue }
         guard head.status != .rangeNotSatisfiable else { return head }
         let size = source.size
         let length = range.map { $0.upperBound - $0.lowerBound } ?? size
@@ -50,7 +50,7 @@ struct BlobResponder: Sendable {
     /// the blob answers 416.
     private func answer(_ request: Request, _ digest: Digest, size: Int64?, isStored: Bool) throws -> (head: Response, range: Range<Int64>?) {
         var headers: HTTPFields = [
-            RegistryHeaders.cache: isStored ? "hit" : "miss",
+            RegistryHeaders.cache: (isStored ? CacheAnswer.hit : .miss).rawValue,
             .contentType: "application/octet-stream",
             RegistryHeaders.contentDigest: digest.description,
             RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,

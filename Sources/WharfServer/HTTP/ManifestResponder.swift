@@ -18,7 +18,7 @@ struct ManifestResponder: Sendable {
             RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
             .eTag: etag,
             .contentLength: String(answer.size),
-            RegistryHeaders.cache: answer.stale ? "stale" : answer.fromCache ? "hit" : "miss",
+            RegistryHeaders.cache: (answer.stale ? CacheAnswer.stale : answer.fromCache ? .hit : .miss).rawValue,
         ]
         if request.headers[values: .ifNoneMatch].contains(where: { $0 == etag || $0 == answer.digest.description }) {
             headers[.contentLength] = nil

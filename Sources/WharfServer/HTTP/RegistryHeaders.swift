@@ -5,7 +5,7 @@ enum RegistryHeaders {
     static let apiVersion = name("Docker-Distribution-API-Version")
     static let contentDigest = name("Docker-Content-Digest")
     static let link = name("Link")
-    /// Whether a manifest or blob came from the cache (`hit`), the upstream (`miss`), or the cache because the upstream failed (`stale`).
+    /// Where a manifest or blob came from: a ``CacheAnswer``.
     static let cache = name("X-Wharf-Cache")
     static let apiVersionValue = "registry/2.0"
 

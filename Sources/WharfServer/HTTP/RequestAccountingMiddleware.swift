@@ -55,7 +55,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
             client: context.admitted.name,
             isManifest: isManifest && request.method == .get,
             bytes: request.method == .head ? nil : bytes,
-            cache: response.headers[RegistryHeaders.cache]
+            cache: CacheAnswer(header: response.headers[RegistryHeaders.cache])
         )
     }
 
@@ -70,7 +70,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
 
     /// One line per request (never headers: they may carry credentials), and its metrics.
     private func record(_ request: Request, response: Response, context: Context, duration: Duration) {
-        let cache = response.headers[RegistryHeaders.cache]
+        let cache = CacheAnswer(header: response.headers[RegistryHeaders.cache])
         let length = response.headers[.contentLength]
         if let cache { activity.recordCacheAnswer(cache) }
         recordImage(request, response: response, context: context, bytes: length.flatMap(Int64.init))
@@ -94,7 +94,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         if let client = context.admitted.name { metadata["user"] = "\(client.prefix(200))" }
         if let method = context.admitted.method { metadata["auth"] = "\(method.rawValue)" }
         if let query = request.uri.query, !query.isEmpty { metadata["query"] = "\(query.prefix(200))" }
-        if let cache { metadata["cache"] = "\(cache)" }
+        if let cache { metadata["cache"] = "\(cache.rawValue)" }
         logger.info("request", metadata: metadata)
     }
 }

@@ -9,7 +9,7 @@ final class RequestMetrics: Sendable {
         let duration: Metrics.Timer
         let bytes: Counter
         var requests: [Int: Counter] = [:]
-        var cacheAnswers: [String: Counter] = [:]
+        var cacheAnswers: [CacheAnswer: Counter] = [:]
 
         init(route: String) {
             duration = Metrics.Timer(label: WharfMetric.requestDuration.name, dimensions: [(WharfMetric.Label.route, route)])
@@ -23,15 +23,15 @@ final class RequestMetrics: Sendable {
     /// - Parameters:
     ///   - route: a bounded route label (``RequestAccountingMiddleware/routeLabel(_:)``).
     ///   - bodyBytes: the bytes of the body sent, when known.
-    ///   - cache: the `X-Wharf-Cache` value, when the answer has one.
-    func record(route: String, status: Int, duration: Duration, bodyBytes: Int64?, cache: String?) {
+    ///   - cache: where the answer came from (`X-Wharf-Cache`), when it has one.
+    func record(route: String, status: Int, duration: Duration, bodyBytes: Int64?, cache: CacheAnswer?) {
         let (requests, timer, bytes, cacheAnswer) = handles.withLock { all in
             var handles = all[route] ?? RouteHandles(route: route)
             let requests = handles.requests[status] ?? Counter(label: WharfMetric.requests.name, dimensions: [(WharfMetric.Label.route, route), (WharfMetric.Label.status, String(status))])
             handles.requests[status] = requests
             var cacheAnswer: Counter?
             if let cache {
-                let counter = handles.cacheAnswers[cache] ?? Counter(label: WharfMetric.cacheAnswers.name, dimensions: [(WharfMetric.Label.kind, route), (WharfMetric.Label.result, cache)])
+                let counter = handles.cacheAnswers[cache] ?? Counter(label: WharfMetric.cacheAnswers.name, dimensions: [(WharfMetric.Label.kind, route), (WharfMetric.Label.result, cache.rawValue)])
                 handles.cacheAnswers[cache] = counter
                 cacheAnswer = counter
             }

@@ -53,25 +53,28 @@ final class ImageStatistics: Sendable {
     private struct State {
         var repositories: [String: Counts] = [:]
         var clients: [String: Counts] = [:]
-        /// Label values with a gauge now, per metric kind, so one that leaves the top list is removed.
-        var exported: [String: Set<String>] = [:]
     }
 
+    /// Held by every request for an addition only; ranking works on a copy of the tables taken
+    /// under it (copy on write), so a scrape never sorts thousands of names while requests wait.
     private let state = Mutex(State())
+    /// Label values with a gauge now, per metric kind, so one that leaves the top list is removed;
+    /// held while gauges are published, so that two scrapes at once publish one after the other.
+    private let exported = Mutex([String: Set<String>]())
 
     /// Counts one answered manifest or blob request.
     /// - Parameters:
     ///   - isManifest: a manifest (a pull) rather than a blob.
     ///   - bytes: the body bytes sent, when a GET sent one.
-    ///   - cache: the `X-Wharf-Cache` value.
-    func record(repository: String, client: String?, isManifest: Bool, bytes: Int64?, cache: String?) {
+    ///   - cache: where the answer came from (`X-Wharf-Cache`).
+    func record(repository: String, client: String?, isManifest: Bool, bytes: Int64?, cache: CacheAnswer?) {
         var counts = Counts()
         if isManifest { counts.pulls = 1 }
         counts.bytes = bytes ?? 0
-        switch cache {
-        case "hit", "stale": counts.hits = 1
-        case "miss", "passthrough": counts.misses = 1
-        default: break
+        switch cache?.isFromCache {
+        case true: counts.hits = 1
+        case false: counts.misses = 1
+        case nil: break
         }
         state.withLock { state in
             Self.add(counts, to: repository, in: &state.repositories)
@@ -85,10 +88,10 @@ final class ImageStatistics: Sendable {
     }
 
     /// The repositories with the most pulls (then bytes), and the rest.
-    var repositories: Ranking { state.withLock { Self.rank($0.repositories) } }
+    var repositories: Ranking { Self.rank(state.withLock { $0.repositories }) }
 
     /// The client identities with the most pulls (then bytes), and the rest.
-    var clients: Ranking { state.withLock { Self.rank($0.clients) } }
+    var clients: Ranking { Self.rank(state.withLock { $0.clients }) }
 
     static func rank(_ table: [String: Counts], limit: Int = shown) -> Ranking {
         let named = table.filter { $0.key != otherLabel }.map { Row(name: $0.key, counts: $0.value) }
@@ -106,9 +109,10 @@ final class ImageStatistics: Sendable {
     /// Sets the per-repository and per-client gauges to the current top lists (called before
     /// `/metrics` is rendered); a name that left its top list loses its series.
     func publishMetrics() {
-        state.withLock { state in
-            publish(Self.rank(state.repositories), label: WharfMetric.Label.repository, metrics: Self.repositoryMetrics, exported: &state.exported)
-            publish(Self.rank(state.clients), label: WharfMetric.Label.client, metrics: Self.clientMetrics, exported: &state.exported)
+        let tables = state.withLock { $0 }
+        exported.withLock { exported in
+            publish(Self.rank(tables.repositories), label: WharfMetric.Label.repository, metrics: Self.repositoryMetrics, exported: &exported)
+            publish(Self.rank(tables.clients), label: WharfMetric.Label.client, metrics: Self.clientMetrics, exported: &exported)
         }
     }
 

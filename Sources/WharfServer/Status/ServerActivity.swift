@@ -39,14 +39,13 @@ final class ServerActivity: Sendable {
     /// Pulls, bytes and hits per repository and per client identity.
     let images = ImageStatistics()
 
-    /// Counts one answer with an `X-Wharf-Cache` value (`hit`, `miss` or `stale`).
-    func recordCacheAnswer(_ result: String) {
+    /// Counts one answer by where it came from (`X-Wharf-Cache`).
+    func recordCacheAnswer(_ answer: CacheAnswer) {
         state.withLock { state in
-            switch result {
-            case "hit": state.cache.hits += 1
-            case "miss", "passthrough": state.cache.misses += 1
-            case "stale": state.cache.stale += 1
-            default: break
+            switch answer {
+            case .hit: state.cache.hits += 1
+            case .miss, .passthrough: state.cache.misses += 1
+            case .stale: state.cache.stale += 1
             }
         }
     }
