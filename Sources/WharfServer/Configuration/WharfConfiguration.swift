@@ -148,11 +148,8 @@ public struct WharfConfiguration: Sendable, Equatable {
         /// `challenge`: one type or an ordered list (`[tls-alpn-01, http-01]`), tried in turn
         /// when one fails; `http-01` by default; `dns-01` takes its provider from `dns`.
         public var challenges: [ChallengeSettings] = [.http01]
-        /// The first of ``challenges``; setting it makes it the only one.
-        public var challenge: ChallengeSettings {
-            get { challenges[0] }
-            set { challenges = [newValue] }
-        }
+        /// The first of ``challenges``, the one tried first.
+        public var challenge: ChallengeSettings { challenges[0] }
         /// `cabundle`: extra CAs to trust for the ACME server's own HTTPS.
         public var caBundle: String?
         /// `keytype`: `ecdsa-p256` (default), `ecdsa-p384`, `rsa-2048`, `rsa-4096`.
