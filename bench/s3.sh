@@ -271,7 +271,11 @@ printf '| 256 MiB blob from the bucket to 8 clients at once: peak VmRSS sampled,
 printf '| the same instance: VmRSS before / VmHWM after (life peak, cold fetch included), MiB | %s / %s | %s / %s | | | |\n' \
     "${idle_rss[wharf]}" "${hwm_rss[wharf]}" "${idle_rss[distribution]}" "${hwm_rss[distribution]}"
 echo
-printf 'redirect targets: Wharf %s..., distribution %s...\n' "${location[wharf-redirect]:0:60}" "${location[distribution-redirect]:0:60}"
+for name in wharf-redirect distribution-redirect; do
+    printf '%s redirects to %s?%s\n' "$name" "${location[$name]%%\?*}" "$(python3 -c '
+import sys, urllib.parse as u
+print("&".join(k + "=..." for k, _ in u.parse_qsl(u.urlsplit(sys.argv[1]).query)))' "${location[$name]}")"
+done
 failures=$(wc -l < "$failures_file")
 echo "rounds: $rounds, ${BENCH_SECONDS:-5} s per load, $(nproc) cores, SeaweedFS $(weed version 2>/dev/null | awk '{print $3}'); loads or pulls with errors: $failures"
 [ "$failures" = 0 ]
