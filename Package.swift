@@ -326,7 +326,7 @@ let package = Package(
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
-                "WharfServer", "ACME", "WharfTesting", "PullThrough", "Storage", "Upstream", "HtpasswdAuth", "S3",
+                "WharfServer", "ACME", "WharfTesting", "PullThrough", "Storage", "Upstream", "HtpasswdAuth", "S3", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

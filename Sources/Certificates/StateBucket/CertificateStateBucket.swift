@@ -28,7 +28,13 @@ public struct CertificateStateBucket: CertificateStateStore {
     }
 
     /// `s3://<bucket>/<rootdirectory>/acme at <endpoint>`, for log lines and `wharf config check`.
-    public var location: String { "\(url("acme")) at \(client.endpoint.origin)" }
+    public var location: String { Self.location(client.settings) }
+
+    /// Where the state of a bucket with `settings` is, without a client.
+    public static func location(_ settings: S3Settings) -> String {
+        let root = settings.rootDirectory.isEmpty ? "" : settings.rootDirectory + "/"
+        return "s3://\(settings.bucket)/\(root)acme at \(S3Endpoint(settings).origin)"
+    }
 
     static let accountKeyKey = "acme/account.key"
     static let accountKey = "acme/account.json"
