@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Foundation
+import S3
+import Testing
+import WharfTesting
+
+/// Two Wharf instances on one SeaweedFS bucket behind nginx: the ACME state is in the bucket,
+/// so the fleet orders one certificate and both serve it.
+@Suite("the certificate state in the bucket, one order for the fleet")
+struct BucketCertificateTests {
+    /// `http.tls.letsencrypt` with no `cachefile`: with `storage.s3` the state is in the bucket.
+    static func acmeYAML(pebble: PebblePeer, plainPort: Int) -> String {
+        """
+          tls:
+            letsencrypt:
+              hosts: [mirror.example.test, www.example.test]
+              directoryurl: \(pebble.directoryURL)
+              cabundle: \(pebble.caBundlePath)
+              email: ops@example.test
+              httpaddr: 127.0.0.1:\(plainPort)
+        """
+    }
+
+    @Test("HTTP-01 through nginx round-robin: one order, the token answered by both instances, both serve the one certificate")
+    func oneOrderForTheFleet() async throws {
+        let folder = try TemporaryFolder(prefix: "wharf-bucket-certs")
+        defer { folder.remove() }
+        let seaweed = try await SeaweedFSPeer.shared()
+        let bucket = try await seaweed.makeBucket(prefix: "certs")
+        let (plainA, plainB) = (try FreePort.make(), try FreePort.make())
+        // Pebble's validator reaches the two plain listeners only through nginx, in turn.
+        let nginx = try await NginxPeer.start(backends: ["127.0.0.1:\(plainA)", "127.0.0.1:\(plainB)"])
+        async let pebbleStart = PebblePeer.start(in: folder, options: PebbleOptions(httpPort: nginx.port))
+        async let upstreamStart = DockerRegistryPeer.start(in: folder)
+        let (pebble, upstream) = try await (pebbleStart, upstreamStart)
+        let storage = S3Fleet.storageYAML(peer: seaweed, bucket: bucket)
+        // Both start before either has a certificate: they race for the order lock in the bucket.
+        async let startA = WharfProcess.start(in: folder, upstreamURL: upstream.url, httpYAML: Self.acmeYAML(pebble: pebble, plainPort: plainA), name: "a", storageDriverYAML: storage)
+        async let startB = WharfProcess.start(in: folder, upstreamURL: upstream.url, httpYAML: Self.acmeYAML(pebble: pebble, plainPort: plainB), name: "b", storageDriverYAML: storage)
+        let (a, b) = try await (startA, startB)
+
+        let rootPath = folder.file("root.pem")
+        try (try await pebble.rootPEM()).write(toFile: rootPath, atomically: true, encoding: .utf8)
+        let servedA = try await ACMEServingTests.waitForVerified(port: a.port, name: "mirror.example.test", rootPath: rootPath, attempts: 600)
+        let servedB = try await ACMEServingTests.waitForVerified(port: b.port, name: "mirror.example.test", rootPath: rootPath, attempts: 600)
+        let logs = "--- A:\n\(a.log().suffix(4000))\n--- B:\n\(b.log().suffix(4000))"
+        #expect(servedA?.verified == true, "A serves a certificate from Pebble\n\(logs)")
+        #expect(servedB?.verified == true, "B serves a certificate from Pebble\n\(logs)")
+        #expect(servedA?.serial != nil && servedA?.serial == servedB?.serial, "both serve the one certificate")
+
+        let fromCA = [a, b].map { $0.log().components(separatedBy: "installed a certificate from the ACME CA").count - 1 }
+        #expect(fromCA.reduce(0, +) == 1, "exactly one order for the fleet: \(fromCA)\n\(logs)")
+        let (orderer, other) = fromCA[0] == 1 ? (a, b) : (b, a)
+        #expect(other.log().contains("installed the certificate another instance stored"), "the other instance adopted it\n\(logs)")
+        #expect(a.log().contains("s3://\(bucket)/fleet/acme") && b.log().contains("s3://\(bucket)/fleet/acme"), "each says at start where the state is")
+
+        // Two names, two validation requests, nginx in turn: each instance answered one.
+        let challenged = Set(nginx.backends(uriContains: "/.well-known/acme-challenge/"))
+        #expect(challenged == ["127.0.0.1:\(plainA)", "127.0.0.1:\(plainB)"], "the validator reached both instances: \(challenged)")
+        #expect(other.log().contains("answering a challenge another instance published"), "the instance that did not order answered from the bucket\n\(logs)")
+        _ = orderer
+
+        // The state is in the bucket, the challenges are gone, and `wharf cert status` reads it there.
+        var settings = seaweed.settings(bucket: bucket, rootDirectory: "fleet")
+        settings.chunkSize = S3Settings.minimumChunkSize
+        let http = S3Client.makeHTTPClient(settings)
+        let client = S3Client(settings: settings, http: http)
+        let keys = Set(try await client.listAllObjects(prefix: "acme/").map(\.key))
+        let challenges = try await client.listAllObjects(prefix: "acme/challenges/")
+        try await http.shutdown()
+        #expect(keys.isSuperset(of: ["acme/account.key", "acme/account.json", "acme/certificates/mirror.example.test/chain.pem", "acme/certificates/mirror.example.test/key.pem", "acme/certificates/mirror.example.test/metadata.json"]), "\(keys)")
+        #expect(challenges.isEmpty, "the published challenges are removed when the order ends: \(challenges.map(\.key))")
+        #expect(!keys.contains("acme/order.lock"), "the order lock was released")
+        let status = try await Command.run(try WharfProcess.binaryPath(), ["cert", "status", "--config", a.configPath])
+        #expect(status.status == 0 && status.stdout.contains("stored in:    s3://\(bucket)/fleet/acme"), "\(status.summary)")
+        #expect(status.stdout.contains("serial:       \(servedA?.serial ?? "?")"), "\(status.summary)")
+        let check = try await Command.run(try WharfProcess.binaryPath(), ["config", "check", a.configPath])
+        #expect(check.stdout.contains("# certificate state: s3://\(bucket)/fleet/acme") && !check.stdout.contains(seaweed.secretKey), "\(check.summary)")
+
+        await a.stop()
+        await b.stop()
+        await nginx.stop()
+        await upstream.stop()
+        await pebble.stop()
+    }
+}
