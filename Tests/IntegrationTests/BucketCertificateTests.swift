@@ -48,6 +48,17 @@ struct BucketCertificateTests {
         #expect(challenged == ["127.0.0.1:\(plainA)", "127.0.0.1:\(plainB)"], "the validator reached both instances: \(challenged)")
         #expect(other?.log().contains("answering a challenge another instance published") == true, "the instance that did not order answered from the bucket")
 
+        // `wharf cert renew --force` leaves one request in the bucket: one instance takes it and
+        // orders, the other finds the new certificate in the bucket (it looks every 30 s).
+        let before = try await ACMEServingTests.served(port: a.port, name: "mirror.example.test", rootPath: nil)?.serial
+        let renew = try await Command.run(try WharfProcess.binaryPath(), ["cert", "renew", "--force", "--config", b.configPath])
+        #expect(renew.status == 0 && renew.stdout.contains("s3://\(bucket)/fleet/acme"), "\(renew.summary)")
+        let renewedA = try await Self.waitForSerial(other: before, port: a.port)
+        let renewedB = try await Self.waitForSerial(other: before, port: b.port)
+        #expect(renewedA != nil && renewedA == renewedB, "both serve the one renewed certificate: \(String(describing: renewedA)), \(String(describing: renewedB))")
+        let fromCA = [a, b].map { $0.log().components(separatedBy: "installed a certificate from the ACME CA").count - 1 }.reduce(0, +)
+        #expect(fromCA == 2, "one order for the renewal too")
+
         await a.stop()
         await b.stop()
         await nginx.stop()
@@ -88,6 +99,15 @@ struct BucketCertificateTests {
         await nginx.stop()
         await upstream.stop()
         await pebble.stop()
+    }
+
+    /// The serial served on `port` once it is not `other`, within 60 s; nil if it stays.
+    static func waitForSerial(other: String?, port: Int) async throws -> String? {
+        for _ in 0..<120 {
+            if let serial = try await ACMEServingTests.served(port: port, name: "mirror.example.test", rootPath: nil)?.serial, !serial.isEmpty, serial != other { return serial }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        return nil
     }
 
     /// Both serve one certificate from Pebble that exactly one of them ordered, and the other
