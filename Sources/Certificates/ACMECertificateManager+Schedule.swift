@@ -14,7 +14,13 @@ extension ACMECertificateManager {
     /// Why the scheduler woke up.
     enum Wake {
         case timer, forced, requestedWhileDue
+        /// A newer certificate another instance sharing the state stored is now served.
+        case adopted
     }
+
+    /// How many 2 s looks for a renewal request pass between two looks for a certificate
+    /// another instance stored (after `wharf cert renew --force` at one of them, say).
+    static let looksPerAdoptionCheck = 15
 
     /// Plans the renewal of `current`: from the CA's suggested window when it offers ACME
     /// Renewal Information, else (or when asking fails) from its lifetime.
@@ -40,13 +46,17 @@ extension ACMECertificateManager {
         return metadata
     }
 
-    /// Sleeps `seconds`, looking every 2 s for a `wharf cert renew` request in the state folder.
+    /// Sleeps `seconds`, looking every 2 s for a `wharf cert renew` request in the state, and
+    /// every 30 s for a newer certificate another instance stored.
     /// - Parameter renewAt: the planned renewal, against which `wharf cert renew` (without
     ///   `--force`) is judged; nil when an attempt is due anyway.
     func waitUntilDueOrRequested(_ seconds: TimeInterval, renewAt: Date?) async throws -> Wake {
         let deadline = ContinuousClock.now + .seconds(seconds)
+        var looks = 0
         while ContinuousClock.now < deadline {
             try await Task.sleep(for: min(.seconds(2), deadline - ContinuousClock.now))
+            looks += 1
+            if looks % Self.looksPerAdoptionCheck == 0, await adoptStoredCertificate() { return .adopted }
             switch await store.takeRenewalRequest() {
             case .force:
                 logger.notice("renewal requested with --force", metadata: ["hosts": "\(order.hosts)"])

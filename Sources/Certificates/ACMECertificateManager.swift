@@ -115,6 +115,7 @@ public struct ACMECertificateManager: Service {
                 }
             }
             if Task.isCancelled || Task.isShuttingDownGracefully { return }
+            if wake == .adopted { continue }
             // Woken to ask the CA for renewal information again, not to renew.
             if wake == .timer, failures == 0, let plan = schedule?.plan, schedule?.serial == provider.current.serialNumberHex,
                 !needsCertificateNow(provider.current), plan.renewAt > Date()
@@ -166,7 +167,7 @@ public struct ACMECertificateManager: Service {
 
     /// Installs a certificate another instance sharing the state folder stored meanwhile.
     /// - Returns: whether the stored one was newer and is now served.
-    private func adoptStoredCertificate() async -> Bool {
+    func adoptStoredCertificate() async -> Bool {
         guard let stored = try? await store.loadCertificate(name: order.name),
             Set(stored.metadata.hosts) == Set(order.hosts),
             let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM),

@@ -26,6 +26,7 @@ struct TLSSetup {
         stateFolder: String,
         tokens: HTTP01TokenTable,
         optionalClientCAs: [String] = [],
+        certificateState: OpenedCertificateState? = nil,
         logger: Logger
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
@@ -44,7 +45,7 @@ struct TLSSetup {
             services.append(CertificateFileWatcher(certificatePath: certificate, keyPath: key, provider: provider, logger: logger))
             logger.notice("serving TLS", metadata: ["certificate": "\(certificate)", "notAfter": "\(pair.notAfter)", "serial": "\(pair.serialNumberHex)"])
         case .acme(let acme):
-            let store = CertificateStateFolder(folder: acme.stateFolder)
+            let store = certificateState?.store ?? CertificateStateFolder(folder: acme.stateFolder)
             let order = ACMECertificateManager.Order(
                 hosts: acme.hosts,
                 keyType: acme.keyType,
@@ -69,7 +70,13 @@ struct TLSSetup {
                     ACMEProfileCheck(profile: acme.profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)
                 )
             }
-            logger.notice("certificates from ACME", metadata: ["directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenges.map { "\($0.type)" })"])
+            logger.notice(
+                "certificates from ACME",
+                metadata: [
+                    "directory": "\(acme.directoryURL)", "hosts": "\(acme.hosts)", "challenge": "\(acme.challenges.map { "\($0.type)" })",
+                    "state": "\(certificateState?.location ?? acme.stateFolder)",
+                ]
+            )
         case .localAuthority:
             let authority = LocalCertificateAuthority(folder: stateFolder, logger: logger)
             let names = LocalCertificateAuthority.defaultNames()

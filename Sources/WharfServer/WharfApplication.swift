@@ -49,7 +49,7 @@ public struct WharfApplication: Sendable {
         )
         do {
             let upstreams = try UpstreamTableBuilder.build(configuration.proxy, origins: configuration.origins, http: http, logger: logger)
-            try await serve(store: store, upstreams: upstreams)
+            try await serveWithCertificateState(store: store, upstreams: upstreams)
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -76,7 +76,15 @@ public struct WharfApplication: Sendable {
         return [WarmService(cache: cache, items: items, interval: configuration.proxy.tagTTL, platform: ImagePlatform.host, logger: logger)]
     }
 
-    private func serve(store: any ContentStore, upstreams: UpstreamTable) async throws {
+    /// ``serve(store:upstreams:certificateState:)`` with the ACME state open, when there is ACME.
+    private func serveWithCertificateState(store: any ContentStore, upstreams: UpstreamTable) async throws {
+        guard let acme = configuration.acme else { return try await serve(store: store, upstreams: upstreams, certificateState: nil) }
+        try await configuration.withCertificateState(acme) { state in
+            try await serve(store: store, upstreams: upstreams, certificateState: state)
+        }
+    }
+
+    private func serve(store: any ContentStore, upstreams: UpstreamTable, certificateState: OpenedCertificateState?) async throws {
         let downloads = DownloadService()
         let sweeper = StoreSweeperService(sweeper: configuration.makeStoreSweeper(store), logger: logger)
         let cache = PullThroughCache(
@@ -118,7 +126,7 @@ public struct WharfApplication: Sendable {
         var tls: TLSSetup?
         if let settings = configuration.http.tls {
             tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens,
-                optionalClientCAs: configuration.clientCertificates?.cas ?? [], logger: logger)
+                optionalClientCAs: configuration.clientCertificates?.cas ?? [], certificateState: certificateState, logger: logger)
         }
         let warmer = try warmService(cache: cache, upstreams: upstreams)
         let activity = ServerActivity()

@@ -18,10 +18,6 @@ public final class NginxPeer: Sendable {
         let folder = try TemporaryFolder(prefix: "wharf-nginx")
         let port = try FreePort.make()
         let config = """
-            worker_processes 1;
-            pid \(folder.file("nginx.pid"));
-            error_log \(folder.file("error.log")) info;
-            events { worker_connections 256; }
             http {
               log_format balanced '$request_method $request_uri $status $upstream_addr';
               access_log \(folder.file("access.log")) balanced;
@@ -44,7 +40,21 @@ public final class NginxPeer: Sendable {
               }
             }
             """
-        try config.write(toFile: folder.file("nginx.conf"), atomically: true, encoding: .utf8)
+        return try await launch(executable, config: config, folder: folder, port: port)
+    }
+
+    /// Runs nginx from `folder` with `config` (its `http` or `stream` block, after `preamble`
+    /// lines such as `load_module`) under one worker, its pid and error log in `folder`.
+    static func launch(_ executable: String, preamble: String = "", config: String, folder: TemporaryFolder, port: Int) async throws -> NginxPeer {
+        let whole = """
+            \(preamble)
+            worker_processes 1;
+            pid \(folder.file("nginx.pid"));
+            error_log \(folder.file("error.log")) info;
+            events { worker_connections 256; }
+            \(config)
+            """
+        try whole.write(toFile: folder.file("nginx.conf"), atomically: true, encoding: .utf8)
         let process = try PeerProcess(executable, ["-c", folder.file("nginx.conf"), "-p", folder.path, "-g", "daemon off;"], in: folder, name: "nginx")
         try await process.waitForPort(port)
         return NginxPeer(port: port, folder: folder, process: process)

@@ -18,13 +18,20 @@ struct CertCommand: AsyncParsableCommand {
         @Option(name: .shortAndLong, help: "The configuration file Wharf serves with.") var config: String?
 
         func run() async throws {
-            let acme = try acmeSettings(config)
-            let store = CertificateStateFolder(folder: acme.stateFolder)
+            let (configuration, acme) = try acmeSettings(config)
+            try await configuration.withCertificateState(acme) { state in
+                try await show(state: state, acme: acme)
+            }
+        }
+
+        private func show(state: OpenedCertificateState, acme: WharfConfiguration.ACMESettings) async throws {
+            let store = state.store
             let name = CertificateStateFolder.certificateName(for: acme.hosts)
             let metadata = try? await store.loadMetadata(name: name)
             print("certificate \(name)")
             print("  names:        \(acme.hosts.joined(separator: ", "))")
             print("  directory:    \(acme.directoryURL)")
+            print("  stored in:    \(state.location)")
             guard let stored = try? await store.loadCertificate(name: name),
                 let pair = try? CertificatePair.fromPEM(certificate: stored.chainPEM, key: stored.privateKeyPEM, now: stored.metadata.notBefore ?? Date())
             else {
@@ -62,20 +69,21 @@ struct CertCommand: AsyncParsableCommand {
         @Flag(help: "Renew even if the certificate is not due.") var force = false
 
         func run() async throws {
-            let acme = try acmeSettings(config)
-            let store = CertificateStateFolder(folder: acme.stateFolder)
-            try await store.requestRenewal(force ? .force : .ifDue)
-            print("renewal requested in \(store.renewalRequestPath); the server's log shows the result")
+            let (configuration, acme) = try acmeSettings(config)
+            try await configuration.withCertificateState(acme) { state in
+                try await state.store.requestRenewal(force ? .force : .ifDue)
+                print("renewal requested in the certificate state (\(state.location)); the server's log shows the result")
+            }
         }
     }
 }
 
-/// The ACME settings of a configuration, or exit 2 when it has none.
-private func acmeSettings(_ path: String?) throws -> WharfConfiguration.ACMESettings {
+/// The configuration and its ACME settings, or exit 2 when it has none.
+private func acmeSettings(_ path: String?) throws -> (WharfConfiguration, WharfConfiguration.ACMESettings) {
     let loaded = try loadConfiguration(path)
-    guard case .acme(let acme) = loaded.configuration.http.tls?.source else {
+    guard let acme = loaded.configuration.acme else {
         FileHandle.standardError.write(Data("wharf: this configuration obtains no certificates with ACME (http.tls.letsencrypt.hosts)\n".utf8))
         throw ExitCode(2)
     }
-    return acme
+    return (loaded.configuration, acme)
 }

@@ -6,6 +6,18 @@ import WharfTesting
 
 @Suite("the certificate state folder")
 struct CertificateStateFolderTests {
+    /// A certificate record as the ACME client hands it over (placeholder PEM: the store does not parse it).
+    static let issued = IssuedCertificate(
+        chainPEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+        privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
+        notBefore: Date(timeIntervalSince1970: 1_700_000_000),
+        notAfter: Date(timeIntervalSince1970: 1_707_776_000),
+        serial: "0A1B",
+        issuer: "Pebble Intermediate CA 1",
+        hosts: ["mirror.example.test", "www.example.test"],
+        certificateURL: "https://ca.test/cert/1"
+    )
+
     func mode(_ path: String) throws -> Int {
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
@@ -47,16 +59,7 @@ struct CertificateStateFolderTests {
         let temporary = try TemporaryFolder(prefix: "acme-store")
         defer { temporary.remove() }
         let store = CertificateStateFolder(folder: temporary.path)
-        let issued = IssuedCertificate(
-            chainPEM: "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
-            privateKeyPEM: "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n",
-            notBefore: Date(timeIntervalSince1970: 1_700_000_000),
-            notAfter: Date(timeIntervalSince1970: 1_707_776_000),
-            serial: "0A1B",
-            issuer: "Pebble Intermediate CA 1",
-            hosts: ["mirror.example.test", "www.example.test"],
-            certificateURL: "https://ca.test/cert/1"
-        )
+        let issued = Self.issued
         let name = CertificateStateFolder.certificateName(for: issued.hosts)
         try await store.saveCertificate(issued, name: name, directoryURL: "https://ca.test/dir", keyType: .ecdsaP256)
         #expect(try mode(store.keyPath(name)) == 0o600)

@@ -1,3 +1,4 @@
+import ACME
 import Foundation
 
 /// What the state folder records about one certificate besides its PEM files.
@@ -48,5 +49,20 @@ public struct CertificateMetadata: Codable, Sendable, Hashable {
         self.issuedAt = issuedAt
         self.lastError = lastError
         self.lastErrorAt = lastErrorAt
+    }
+
+    /// The record of `certificate` as just issued by the CA at `directoryURL`.
+    init(issued certificate: IssuedCertificate, directoryURL: String, keyType: KeyType?, issuedAt: Date = Date()) {
+        self.init(
+            hosts: certificate.hosts,
+            notBefore: certificate.notBefore,
+            notAfter: certificate.notAfter,
+            serial: certificate.serial,
+            issuer: certificate.issuer,
+            directoryURL: directoryURL,
+            keyType: keyType?.rawValue,
+            issuedAt: issuedAt
+        )
+        challenge = certificate.challengeType?.rawValue
     }
 }

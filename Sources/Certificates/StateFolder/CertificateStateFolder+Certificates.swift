@@ -7,17 +7,7 @@ extension CertificateStateFolder {
     /// The key is written before the chain, so a reader that sees the new chain finds its key.
     public func saveCertificate(_ certificate: IssuedCertificate, name: String, directoryURL: String, keyType: KeyType?) async throws {
         try Self.validate(name: name)
-        var metadata = CertificateMetadata(
-            hosts: certificate.hosts,
-            notBefore: certificate.notBefore,
-            notAfter: certificate.notAfter,
-            serial: certificate.serial,
-            issuer: certificate.issuer,
-            directoryURL: directoryURL,
-            keyType: keyType?.rawValue,
-            issuedAt: Date()
-        )
-        metadata.challenge = certificate.challengeType?.rawValue
+        let metadata = CertificateMetadata(issued: certificate, directoryURL: directoryURL, keyType: keyType)
         let metadataBytes = try Self.encode(metadata, path: metadataPath(name))
         try await makeCertificateFolder(name)
         try await CertificateFiles.write(certificate.privateKeyPEM, to: keyPath(name), mode: 0o600)
@@ -43,13 +33,7 @@ extension CertificateStateFolder {
         try Self.validate(name: name)
         let path = metadataPath(name)
         guard let bytes = try await CertificateFiles.readIfPresent(path) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(CertificateMetadata.self, from: Data(bytes))
-        } catch {
-            throw TLSCertificateError.unreadableFile(path, reason: "it is not certificate metadata (\(error)); remove it to order the certificate again")
-        }
+        return try Self.decode(CertificateMetadata.self, from: bytes, path: path, what: "certificate metadata", remedy: "remove it to order the certificate again")
     }
 
     /// Records a failed attempt for `name` (``CertificateMetadata/lastError``), keeping the rest

@@ -19,10 +19,7 @@ extension CertificateStateFolder {
     public func loadPendingChallenge(name: String, now: Date) async throws -> PendingChallenge? {
         try Self.validate(name: name)
         guard let bytes = try await CertificateFiles.readIfPresent(challengePath(name)) else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        guard let challenge = try? decoder.decode(PendingChallenge.self, from: Data(bytes)), challenge.expires > now else { return nil }
-        return challenge
+        return PendingChallenge.decodeUnexpired(bytes, now: now)
     }
 
     /// Removes the challenge stored under `name` if it is still the one for `token` (a newer

@@ -59,11 +59,7 @@ public struct CertificateStateFolder: CertificateStateStore {
     /// The stored account record, or nil when there is none.
     public func loadAccount() async throws -> StoredAccount? {
         guard let bytes = try await CertificateFiles.readIfPresent(accountPath) else { return nil }
-        do {
-            return try JSONDecoder().decode(StoredAccount.self, from: Data(bytes))
-        } catch {
-            throw TLSCertificateError.unreadableFile(accountPath, reason: "it is not an account record (\(error)); remove it to look the account up again")
-        }
+        return try Self.decode(StoredAccount.self, from: bytes, path: accountPath, what: "an account record", remedy: "remove it to look the account up again")
     }
 
     /// Stores the account record (0600).
@@ -97,17 +93,5 @@ public struct CertificateStateFolder: CertificateStateStore {
         guard let bytes = try? await CertificateFiles.readIfPresent(renewalRequestPath) else { return nil }
         try? await CertificateFiles.remove(renewalRequestPath)
         return RenewalRequest(rawValue: String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .ifDue
-    }
-
-    /// Pretty, sorted JSON with ISO 8601 dates and a final line break.
-    static func encode(_ value: some Encodable, path: String) throws(TLSCertificateError) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        do {
-            return Array(try encoder.encode(value)) + [0x0A]
-        } catch {
-            throw .writeFailed(path, reason: "cannot encode the record (\(error))")
-        }
     }
 }

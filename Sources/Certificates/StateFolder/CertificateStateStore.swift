@@ -49,4 +49,28 @@ extension CertificateStateStore {
             throw .invalidStateName(name, reason: "cannot be a folder name; use letters, digits, '.', '_' and '-', not starting with '.'")
         }
     }
+
+    /// Pretty, sorted JSON with ISO 8601 dates and a final line break: every record's form.
+    static func encode(_ value: some Encodable, path: String) throws(TLSCertificateError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            return Array(try encoder.encode(value)) + [0x0A]
+        } catch {
+            throw .writeFailed(path, reason: "cannot encode the record (\(error))")
+        }
+    }
+
+    /// The record of type `type` in `bytes`; anything else is an error naming `path`, saying
+    /// it is not `what`, and what to do (`remedy`).
+    static func decode<Record: Decodable>(_ type: Record.Type, from bytes: [UInt8], path: String, what: String, remedy: String) throws(TLSCertificateError) -> Record {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do {
+            return try decoder.decode(type, from: Data(bytes))
+        } catch {
+            throw .unreadableFile(path, reason: "it is not \(what) (\(error)); \(remedy)")
+        }
+    }
 }

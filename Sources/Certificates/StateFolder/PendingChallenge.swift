@@ -37,4 +37,13 @@ public struct PendingChallenge: Codable, Sendable, Hashable {
 
     /// The record name for an `acme-tls/1` ClientHello naming `serverName`.
     public static func name(tlsALPN01ServerName serverName: String) -> String { "\(ChallengeType.tlsALPN01.rawValue).\(serverName.lowercased())" }
+
+    /// The record in `bytes`, or nil when it is not one or it expired before `now` (a
+    /// challenge is looked up on every validation request, so a bad record is only ignored).
+    static func decodeUnexpired(_ bytes: [UInt8], now: Date) -> PendingChallenge? {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let challenge = try? decoder.decode(PendingChallenge.self, from: Data(bytes)), challenge.expires > now else { return nil }
+        return challenge
+    }
 }

@@ -29,7 +29,10 @@ extension ConfigurationLoader {
             settings.directoryURL = url
         }
         settings.email = try reader.string("http.tls.letsencrypt.email")
-        if let folder = try reader.string("http.tls.letsencrypt.cachefile") { settings.stateFolder = folder }
+        if let folder = try reader.string("http.tls.letsencrypt.cachefile") {
+            settings.stateFolder = folder
+            settings.stateFolderConfigured = true
+        }
         settings.challenges = try challengeSettings(reader)
         if let address = settings.hosts.first(where: { IPAddressText.bytes(of: $0) != nil }), settings.challenges.contains(where: { $0.type == .dns01 }) {
             throw reader.error(

@@ -60,7 +60,8 @@ public enum ConfigurationPrinter {
                 lines.append("      hosts: [\(acme.hosts.map(quoted).joined(separator: ", "))]")
                 lines.append("      directoryurl: \(quoted(acme.directoryURL))")
                 if let email = acme.email { lines.append("      email: \(quoted(email))") }
-                lines.append("      cachefile: \(quoted(acme.stateFolder))")
+                if acme.stateFolderConfigured { lines.append("      cachefile: \(quoted(acme.stateFolder))") }
+                lines.append("      # certificate state: \(configuration.certificateStateLocation(acme))")
                 lines.append(acme.challenges.count == 1 ? "      challenge: \(acme.challenge.type)" : "      challenge: [\(acme.challenges.map { "\($0.type)" }.joined(separator: ", "))]")
                 lines.append("      keytype: \(acme.keyType)")
                 if let bundle = acme.caBundle { lines.append("      cabundle: \(quoted(bundle))") }

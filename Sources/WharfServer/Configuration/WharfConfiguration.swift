@@ -145,6 +145,9 @@ public struct WharfConfiguration: Sendable, Equatable {
         public var email: String?
         /// `cachefile` (for Wharf a folder): account and certificates; `certs` by default.
         public var stateFolder = "certs"
+        /// Whether `cachefile` was set: then the state stays in that folder even with `storage.s3`
+        /// (whose bucket holds it otherwise, under `<rootdirectory>/acme/`).
+        public var stateFolderConfigured = false
         /// `challenge`: one type or an ordered list (`[tls-alpn-01, http-01]`), tried in turn
         /// when one fails; `http-01` by default; `dns-01` takes its provider from `dns`.
         public var challenges: [ChallengeSettings] = [.http01]
