@@ -35,6 +35,8 @@ public struct ACMECertificateManager: Service {
     let solvers: [any ChallengeSolver]
     let provider: CertificateProvider
     let policy: RenewalPolicy
+    /// The listeners the CA's validator reaches, waited for before the first order.
+    let listeners: ListenerReadiness?
     let logger: Logger
 
     /// - Parameters:
@@ -42,6 +44,7 @@ public struct ACMECertificateManager: Service {
     ///   - store: where certificates, the order lock and renewal requests are kept.
     ///   - solvers: the challenges to try in order when one fails (at least one); the one that
     ///     obtained the stored certificate is tried first.
+    ///   - listeners: when set, nothing is ordered before these listeners are bound.
     public init(
         order: Order,
         client: ACMEClient,
@@ -49,6 +52,7 @@ public struct ACMECertificateManager: Service {
         solvers: [any ChallengeSolver],
         provider: CertificateProvider,
         policy: RenewalPolicy = .init(),
+        listeners: ListenerReadiness? = nil,
         logger: Logger
     ) {
         self.order = order
@@ -57,6 +61,7 @@ public struct ACMECertificateManager: Service {
         self.solvers = solvers
         self.provider = provider
         self.policy = policy
+        self.listeners = listeners
         self.logger = logger
     }
 
@@ -75,6 +80,7 @@ public struct ACMECertificateManager: Service {
     }
 
     public func run() async throws {
+        await listeners?.wait(atMost: .seconds(10))
         var failures = 0
         var schedule: Schedule?
         while !Task.isCancelled {

@@ -1,4 +1,5 @@
 import ACME
+import Certificates
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
@@ -17,6 +18,7 @@ struct Listeners {
         tls: TLSSetup?,
         operations: OperationsEndpoints,
         tokens: HTTP01TokenTable,
+        readiness: ListenerReadiness? = nil,
         logger: Logger
     ) throws -> Listeners {
         let http = configuration.http
@@ -37,6 +39,7 @@ struct Listeners {
                 responder: responder,
                 server: server,
                 configuration: .init(address: .hostname(http.host, port: http.port), serverName: nil),
+                onServerRunning: { _ in readiness?.listening() },
                 logger: logger
             )
         )
@@ -47,6 +50,7 @@ struct Listeners {
                     responder: responder,
                     server: .flushedHTTP1(limits: http.limits, sendsFiles: false),
                     configuration: .init(address: .hostname(plain.host, port: plain.port), serverName: nil),
+                    onServerRunning: { _ in readiness?.listening() },
                     logger: logger
                 )
             )

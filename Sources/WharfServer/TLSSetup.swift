@@ -27,6 +27,7 @@ struct TLSSetup {
         tokens: HTTP01TokenTable,
         optionalClientCAs: [String] = [],
         certificateState: OpenedCertificateState? = nil,
+        listeners: ListenerReadiness? = nil,
         logger: Logger
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
@@ -64,7 +65,9 @@ struct TLSSetup {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
             }
             sharedChallenges = SharedChallenges(store: store, logger: logger)
-            services.append(ACMECertificateManager(order: order, client: client, store: store, solvers: solvers, provider: provider, logger: logger))
+            services.append(
+                ACMECertificateManager(order: order, client: client, store: store, solvers: solvers, provider: provider, listeners: listeners, logger: logger)
+            )
             if acme.profile != nil || acme.hosts.contains(where: { IPAddressText.bytes(of: $0) != nil }) {
                 services.append(
                     ACMEProfileCheck(profile: acme.profile, client: client, store: store, certificateName: order.name, hosts: acme.hosts, origins: origins, logger: logger)

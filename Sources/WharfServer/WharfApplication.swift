@@ -123,10 +123,12 @@ public struct WharfApplication: Sendable {
             logger.warning("no auth.htpasswd nor auth.clientcert: every client that reaches this mirror may pull through it")
         }
         let tokens = HTTP01TokenTable()
+        // The API listener and the plain one, when there is one: what a validator may dial.
+        let readiness = ListenerReadiness(expected: configuration.http.plainListener == nil ? 1 : 2)
         var tls: TLSSetup?
         if let settings = configuration.http.tls {
             tls = try await TLSSetup.make(settings, http: configuration.http, origins: configuration.origins, stateFolder: configuration.stateFolder, tokens: tokens,
-                optionalClientCAs: configuration.clientCertificates?.cas ?? [], certificateState: certificateState, logger: logger)
+                optionalClientCAs: configuration.clientCertificates?.cas ?? [], certificateState: certificateState, listeners: readiness, logger: logger)
         }
         let warmer = try warmService(cache: cache, upstreams: upstreams)
         let activity = ServerActivity()
@@ -162,6 +164,7 @@ public struct WharfApplication: Sendable {
             tls: tls,
             operations: operations,
             tokens: tokens,
+            readiness: readiness,
             logger: logger
         )
         logger.notice(
