@@ -160,4 +160,23 @@ struct HTTP2LimitsTests {
             #expect(try await Self.cuts("http2headerlist", setup) == 1)
         }
     }
+
+    @Test("SIGTERM during an HTTP/2 download: the stream finishes whole, then Wharf exits")
+    func gracefulShutdown() async throws {
+        let setup = try await TLSServingTests.Setup.start("h2-term", layerSize: 20 * 1024 * 1024)
+        do {
+            let layer = setup.image.layers[0]
+            async let slow = Self.curl(setup, "/v2/library/test/blobs/\(layer.digest)", arguments: ["-o", "/dev/null", "--limit-rate", "5M", "-w", "%{http_version} %{size_download}"])
+            try await Task.sleep(for: .seconds(1))
+            setup.wharf.send(SIGTERM)
+            let status = try await setup.wharf.waitForExit(timeout: .seconds(35))
+            #expect(status == 0, "exits cleanly within the 30 s drain bound")
+            let finished = try await slow
+            #expect(finished.status == 0 && finished.stdout == "2 \(layer.size)", "the stream running at SIGTERM: curl exit \(finished.status), \(finished.stdout)")
+        } catch {
+            await setup.stop()
+            throw error
+        }
+        await setup.stop()
+    }
 }
