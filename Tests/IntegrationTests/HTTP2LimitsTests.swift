@@ -17,13 +17,14 @@ struct HTTP2LimitsTests {
 
     /// Opens `streams` requests on one connection and leaves each open (no END_STREAM), each
     /// with an `x-pad` header of `pad` bytes; then, with `big` > 0, one more request with an
-    /// `x-big` header of `big` bytes. Prints what it saw as one JSON ``Outcome``.
+    /// `x-big` header of `big` bytes. With `pings`, it first sends that many PING frames at
+    /// once. Prints what it saw as one JSON ``Outcome``.
     static let client = #"""
-        import json, random, socket, ssl, string, sys
+        import json, os, random, socket, ssl, string, sys
         import h2.config, h2.connection, h2.events
         # h2 keeps to the server's concurrent-stream limit itself; this client must be able to go beyond it.
         h2.connection.H2Connection.open_outbound_streams = property(lambda self: 0)
-        port, ca, streams, pad, big = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+        port, ca, streams, pad, big, pings = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
         context = ssl.create_default_context(cafile=ca)
         context.set_alpn_protocols(["h2"])
         sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
@@ -59,6 +60,11 @@ struct HTTP2LimitsTests {
         request = [(":method", "GET"), (":scheme", "https"), (":authority", "localhost"), (":path", "/v2/")]
         try:
             pump(lambda: outcome["settings"])
+            if pings > 0:
+                for _ in range(pings):
+                    conn.ping(os.urandom(8))
+                sock.sendall(conn.data_to_send())
+                pump(lambda: False)
             for _ in range(streams):
                 conn.send_headers(conn.get_next_available_stream_id(), request + [("x-pad", filler(pad))], end_stream=False)
             sock.sendall(conn.data_to_send())
@@ -73,11 +79,11 @@ struct HTTP2LimitsTests {
         sock.close()
         """#
 
-    static func run(_ setup: TLSServingTests.Setup, streams: Int, pad: Int = 16, big: Int = 0) async throws -> Outcome {
+    static func run(_ setup: TLSServingTests.Setup, streams: Int, pad: Int = 16, big: Int = 0, pings: Int = 0) async throws -> Outcome {
         let python = try await requireH2()
         let script = setup.folder.file("h2-limits.py")
         try Self.client.write(toFile: script, atomically: true, encoding: .utf8)
-        let result = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, String(streams), String(pad), String(big)])
+        let result = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, String(streams), String(pad), String(big), String(pings)])
         #expect(result.succeeded, "\(result.summary)")
         return try JSONDecoder().decode(Outcome.self, from: Data(result.stdout.utf8))
     }
@@ -145,6 +151,16 @@ struct HTTP2LimitsTests {
         }
     }
 
+    @Test("a PING flood gets GOAWAY ENHANCE_YOUR_CALM, counted as an HTTP/2 flood")
+    func pingFlood() async throws {
+        try await Self.withSetup("h2-pings") { setup in
+            let flood = try await Self.run(setup, streams: 0, pings: 1000)
+            #expect(flood.goaway == 11, "GOAWAY ENHANCE_YOUR_CALM expected: \(flood)")
+            #expect(try await Self.cuts("http2flood", setup) == 1)
+            #expect(try await Self.honestPull(setup) == "2 200", "an honest client is still served")
+        }
+    }
+
     @Test("the limits follow http.limits: 8 streams advertised and enforced, a 4 KiB header list")
     func configuredLimits() async throws {
         let yaml = "  limits:\n    http2streams: 8\n    http2headerlist: 4KiB\n"
@@ -158,6 +174,21 @@ struct HTTP2LimitsTests {
             #expect(big.goaway == 1 && big.statuses.isEmpty, "\(big)")
             #expect(try await Self.cuts("http2streams", setup) == 1)
             #expect(try await Self.cuts("http2headerlist", setup) == 1)
+        }
+    }
+
+    @Test("http2resets and http2resetwindow set the rate: 240 resets pass under 250 a minute (the default 200 would not), 300 are cut")
+    func configuredResetRate() async throws {
+        let python = try await Self.requireH2()
+        try await Self.withSetup("h2-resets", httpYAML: "  limits:\n    http2resets: 250\n    http2resetwindow: 1m\n") { setup in
+            let script = setup.folder.file("rapid-reset.py")
+            try ListenerLimitsTests.rapidReset.write(toFile: script, atomically: true, encoding: .utf8)
+            let under = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, "1", "240"])
+            #expect(under.succeeded && under.stdout.contains("\"sent\": 240, \"goaway\": null, \"error\": null"), "\(under.summary)")
+            #expect(try await Self.cuts("rapidreset", setup) == 0)
+            let beyond = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, "1", "300"])
+            #expect(beyond.succeeded, "\(beyond.summary)")
+            #expect(try await ListenerLimitsTests.eventually(within: .seconds(5)) { try await Self.cuts("rapidreset", setup) == 1 })
         }
     }
 
