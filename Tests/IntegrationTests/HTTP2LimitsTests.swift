@@ -17,7 +17,8 @@ struct HTTP2LimitsTests {
 
     /// Opens `streams` requests on one connection and leaves each open (no END_STREAM), each
     /// with an `x-pad` header of `pad` bytes; then, with `big` > 0, one more request with an
-    /// `x-big` header of `big` bytes. With `pings`, it first sends that many PING frames at
+    /// `x-big` header of `big` bytes and `same` copies of one 100-byte `x-same` header (HPACK
+    /// sends a copy in a byte or two). With `pings`, it first sends that many PING frames at
     /// once. Prints what it saw as one JSON ``Outcome``.
     static let client = #"""
         import json, os, random, socket, ssl, string, sys
@@ -25,6 +26,7 @@ struct HTTP2LimitsTests {
         # h2 keeps to the server's concurrent-stream limit itself; this client must be able to go beyond it.
         h2.connection.H2Connection.open_outbound_streams = property(lambda self: 0)
         port, ca, streams, pad, big, pings = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+        same = int(sys.argv[7])
         context = ssl.create_default_context(cafile=ca)
         context.set_alpn_protocols(["h2"])
         sock = context.wrap_socket(socket.create_connection(("127.0.0.1", port)), server_hostname="localhost")
@@ -69,8 +71,9 @@ struct HTTP2LimitsTests {
                 conn.send_headers(conn.get_next_available_stream_id(), request + [("x-pad", filler(pad))], end_stream=False)
             sock.sendall(conn.data_to_send())
             pump(lambda: len(outcome["statuses"]) >= streams)
-            if big > 0 and outcome["goaway"] is None:
-                conn.send_headers(conn.get_next_available_stream_id(), request + [("x-big", filler(big))], end_stream=True)
+            if (big > 0 or same > 0) and outcome["goaway"] is None:
+                extra = [("x-big", filler(big))] if big > 0 else []
+                conn.send_headers(conn.get_next_available_stream_id(), request + extra + [("x-same", "v" * 100)] * same, end_stream=True)
                 sock.sendall(conn.data_to_send())
                 pump(lambda: len(outcome["statuses"]) > streams)
         except Exception as failure:
@@ -79,11 +82,11 @@ struct HTTP2LimitsTests {
         sock.close()
         """#
 
-    static func run(_ setup: TLSServingTests.Setup, streams: Int, pad: Int = 16, big: Int = 0, pings: Int = 0) async throws -> Outcome {
+    static func run(_ setup: TLSServingTests.Setup, streams: Int, pad: Int = 16, big: Int = 0, same: Int = 0, pings: Int = 0) async throws -> Outcome {
         let python = try await requireH2()
         let script = setup.folder.file("h2-limits.py")
         try Self.client.write(toFile: script, atomically: true, encoding: .utf8)
-        let result = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, String(streams), String(pad), String(big), String(pings)])
+        let result = try await Command.run(python, [script, String(setup.wharf.port), setup.authority.certificatePath, String(streams), String(pad), String(big), String(pings), String(same)])
         #expect(result.succeeded, "\(result.summary)")
         return try JSONDecoder().decode(Outcome.self, from: Data(result.stdout.utf8))
     }
@@ -139,7 +142,7 @@ struct HTTP2LimitsTests {
         }
     }
 
-    @Test("SETTINGS advertise a 16 KiB header list; one of 8 KiB is answered, one of 40 KB ends the connection with GOAWAY")
+    @Test("SETTINGS advertise a 16 KiB header list; one of 8 KiB is answered, one of 40 KB or an HPACK bomb ends the connection with GOAWAY")
     func headerListSize() async throws {
         try await Self.withSetup("h2-headers") { setup in
             let outcome = try await Self.run(setup, streams: 1, pad: 8 * 1024, big: 40_000)
@@ -147,6 +150,11 @@ struct HTTP2LimitsTests {
             #expect(outcome.statuses == ["200"], "the request under the limit is answered, the one beyond is not: \(outcome)")
             #expect(outcome.goaway == 1, "GOAWAY PROTOCOL_ERROR expected: \(outcome)")
             #expect(try await Self.cuts("http2headerlist", setup) == 1)
+            // 400 copies of one header: about 500 bytes on the wire, 53 KB decoded. swift-nio-http2's
+            // HPACK decoder stops it with COMPRESSION_ERROR, reported as a frame it could not parse.
+            let bomb = try await Self.run(setup, streams: 0, same: 400)
+            #expect(bomb.goaway == 9 && bomb.statuses.isEmpty, "GOAWAY COMPRESSION_ERROR expected: \(bomb)")
+            #expect(try await Self.cuts("http2malformed", setup) == 1)
             #expect(try await Self.honestPull(setup) == "2 200", "an honest client is still served")
         }
     }

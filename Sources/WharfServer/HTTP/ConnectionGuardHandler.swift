@@ -36,6 +36,10 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         /// Another HTTP/2 flood swift-nio-http2 ends with ENHANCE_YOUR_CALM (control frames,
         /// empty DATA frames, CONTINUATION frames, stream errors).
         case http2Flood = "http2flood"
+        /// An HTTP/2 frame swift-nio-http2 could not parse, ended with GOAWAY; among them a header
+        /// block that decodes beyond `http2headerlist` from fewer bytes (COMPRESSION_ERROR), which
+        /// it does not tell apart.
+        case http2Malformed = "http2malformed"
 
         func count() {
             Counter(label: WharfMetric.connectionsCut.name, dimensions: [(WharfMetric.Label.reason, rawValue)]).increment()

@@ -25,6 +25,7 @@ final class HTTP2LimitHandler: ChannelInboundHandler, RemovableChannelHandler {
         case is NIOHTTP2Errors.ExcessiveNumberOfGlitches, is NIOHTTP2Errors.ExcessiveControlFrames, is NIOHTTP2Errors.ExcessiveEmptyDataFrames,
             is NIOHTTP2Errors.ExcessiveContinuationFrames, is NIOHTTP2Errors.ExcessiveStreamErrors, is NIOHTTP2Errors.ExcessiveOutboundFrameBuffering:
             .http2Flood
+        case is NIOHTTP2Errors.UnableToParseFrame: .http2Malformed
         default: nil
         }
     }
