@@ -211,7 +211,7 @@ struct HTTP2LimitsTests {
             let status = try await setup.wharf.waitForExit(timeout: .seconds(35))
             #expect(status == 0, "exits cleanly within the 30 s drain bound")
             let finished = try await slow
-            #expect(finished.status == 0 && finished.stdout == "2 \(layer.size)", "the stream running at SIGTERM: curl exit \(finished.status), \(finished.stdout)")
+            #expect(finished.status == 0 && finished.stdout == "2 \(layer.size)", "the stream running at SIGTERM: curl exit \(finished.status), \(finished.stdout) \(finished.stderr)")
         } catch {
             await setup.stop()
             throw error

@@ -84,7 +84,10 @@ struct LimitedHTTP2UpgradeChannel: ServerChildChannel {
                 stream.eventLoop.makeCompletedFuture {
                     try stream.pipeline.syncOperations.addHandler(HTTP2FramePayloadToHTTPServerCodec())
                     try stream.pipeline.syncOperations.addHandler(RequestProgressHandler())
-                    try stream.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(logger: logger))
+                    // No HTTPConnectionStateHandler, which Hummingbird puts here: on graceful shutdown it
+                    // closes the stream right after writing its answer's end, while the last DATA frames
+                    // still wait for the client's flow-control window, so a download running at SIGTERM
+                    // was cut short. The connection manager's GOAWAY ends the connection instead.
                     return try HTTP1Channel.Value(wrappingChannelSynchronously: stream)
                 }
             }
