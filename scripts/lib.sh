@@ -42,7 +42,7 @@ ensure_pypi_packages() {
 RUNTIME_PACKAGES=(libcrypt-dev ca-certificates)
 # The real peers the tests talk to (see ../shared/PEERS.md).
 TEST_PACKAGES=(docker-registry skopeo podman containerd docker.io iproute2 util-linux nginx-light pebble bind9 bind9-dnsutils apache2-utils openssl curl tar gzip systemd chromium python3-venv)
-# Python h2 drives the HTTP/2 rapid-reset flood (ListenerLimitsTests).
+# Python h2 drives the HTTP/2 rapid-reset flood (ListenerLimitsTests) and the HTTP/2 limit tests (HTTP2LimitsTests).
 TEST_PACKAGES+=(python3-h2)
 # nginx's stream module balances TLS connections (BucketCertificateTests, TLS-ALPN-01).
 TEST_PACKAGES+=(libnginx-mod-stream)

@@ -18,6 +18,10 @@ struct ListenerLimitsConfigurationTests {
         #expect(limits.maxConnectionsPerClient == 256)
         #expect(limits.maxHeaderBytes == 64 * 1024)
         #expect(limits.maxHeaderCount == 100)
+        #expect(limits.http2MaxConcurrentStreams == 100)
+        #expect(limits.http2MaxHeaderListSize == 16 * 1024)
+        #expect(limits.http2MaxResets == 200)
+        #expect(limits.http2ResetWindow == .seconds(30))
         let upstream = try loader.load(yaml: base, source: "wharf.yml", environment: [:]).configuration.proxy.timeouts
         #expect(upstream == UpstreamTimeouts())
         #expect(upstream.connect == .seconds(5) && upstream.response == .seconds(30) && upstream.idle == .seconds(30))
@@ -50,6 +54,10 @@ struct ListenerLimitsConfigurationTests {
                 connectionsperclient: 7
                 headerbytes: 16KiB
                 headercount: 20
+                http2streams: 16
+                http2headerlist: 8KiB
+                http2resets: 50
+                http2resetwindow: 10s
 
             """
         let configuration = try loader.load(yaml: yaml, source: "wharf.yml", environment: [:]).configuration
@@ -61,6 +69,10 @@ struct ListenerLimitsConfigurationTests {
         #expect(limits.maxConnectionsPerClient == 7)
         #expect(limits.maxHeaderBytes == 16384)
         #expect(limits.maxHeaderCount == 20)
+        #expect(limits.http2MaxConcurrentStreams == 16)
+        #expect(limits.http2MaxHeaderListSize == 8192)
+        #expect(limits.http2MaxResets == 50)
+        #expect(limits.http2ResetWindow == .seconds(10))
         let printed = ConfigurationPrinter.render(configuration)
         #expect(printed.contains("  timeouts:\n    header: 3s\n    idle: 120s\n    writestall: 500ms\n"))
         let reloaded = try loader.load(yaml: printed, source: "printed.yml", environment: [:]).configuration
@@ -77,6 +89,10 @@ struct ListenerLimitsConfigurationTests {
             ("limits:\n    connectionsperclient: -3", "http.limits.connectionsperclient"),
             ("limits:\n    headerbytes: 10", "http.limits.headerbytes"),
             ("limits:\n    headercount: many", "http.limits.headercount"),
+            ("limits:\n    http2streams: 0", "http.limits.http2streams"),
+            ("limits:\n    http2headerlist: 100", "http.limits.http2headerlist"),
+            ("limits:\n    http2resets: lots", "http.limits.http2resets"),
+            ("limits:\n    http2resetwindow: 0s", "http.limits.http2resetwindow"),
         ]
     )
     func badValues(_ section: String, _ key: String) {

@@ -74,6 +74,7 @@ enum ConfigurationKeys {
             "limits": .section([
                 "connections": .implemented, "connectionsperclient": .implemented,
                 "headerbytes": .implemented, "headercount": .implemented,
+                "http2streams": .implemented, "http2headerlist": .implemented, "http2resets": .implemented, "http2resetwindow": .implemented,
             ]),
             "tls": .section([
                 "certificate": .implemented,

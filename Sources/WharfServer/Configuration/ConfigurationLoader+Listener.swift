@@ -20,7 +20,24 @@ extension ConfigurationLoader {
             limits.maxHeaderBytes = Int(bytes)
         }
         if let text = try reader.string("http.limits.headercount") { limits.maxHeaderCount = try positiveCount(text, key: "http.limits.headercount", reader: reader) }
+        try http2Limits(reader, into: &limits)
         return limits
+    }
+
+    /// `http.limits.http2*`: what one HTTP/2 connection may ask of the listener.
+    private static func http2Limits(_ reader: TreeReader, into limits: inout WharfConfiguration.ListenerLimits) throws(ConfigurationError) {
+        if let text = try reader.string("http.limits.http2streams") {
+            limits.http2MaxConcurrentStreams = try positiveCount(text, key: "http.limits.http2streams", reader: reader)
+        }
+        if let text = try reader.string("http.limits.http2headerlist") {
+            let bytes = try byteSize(text, key: "http.limits.http2headerlist", reader: reader)
+            guard bytes >= 1024, bytes <= 16 * 1_048_576 else { throw reader.error("http.limits.http2headerlist", "must be between 1KiB and 16MiB") }
+            limits.http2MaxHeaderListSize = Int(bytes)
+        }
+        if let text = try reader.string("http.limits.http2resets") { limits.http2MaxResets = try positiveCount(text, key: "http.limits.http2resets", reader: reader) }
+        if let text = try reader.string("http.limits.http2resetwindow") {
+            limits.http2ResetWindow = try positiveDuration(text, key: "http.limits.http2resetwindow", reader: reader)
+        }
     }
 
     static func upstreamTimeouts(_ reader: TreeReader) throws(ConfigurationError) -> UpstreamTimeouts {

@@ -40,6 +40,10 @@ public enum ConfigurationPrinter {
         lines.append("    connectionsperclient: \(limits.maxConnectionsPerClient)")
         lines.append("    headerbytes: \(limits.maxHeaderBytes)")
         lines.append("    headercount: \(limits.maxHeaderCount)")
+        lines.append("    http2streams: \(limits.http2MaxConcurrentStreams)")
+        lines.append("    http2headerlist: \(limits.http2MaxHeaderListSize)")
+        lines.append("    http2resets: \(limits.http2MaxResets)")
+        lines.append("    http2resetwindow: \(seconds(limits.http2ResetWindow))")
         if let tls = configuration.http.tls {
             switch tls.source {
             case .files(let certificate, let key):

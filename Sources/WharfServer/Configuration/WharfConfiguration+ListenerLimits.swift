@@ -17,6 +17,17 @@ extension WharfConfiguration {
         public var maxHeaderBytes = 64 * 1024
         /// `http.limits.headercount`: how many header fields a request may have (HTTP/1.1).
         public var maxHeaderCount = 100
+        /// `http.limits.http2streams`: the streams one HTTP/2 connection may have open at once
+        /// (SETTINGS_MAX_CONCURRENT_STREAMS); a client opening more loses the connection.
+        public var http2MaxConcurrentStreams = 100
+        /// `http.limits.http2headerlist`: the size of one HTTP/2 request's header list
+        /// (SETTINGS_MAX_HEADER_LIST_SIZE); a client sending more loses the connection.
+        public var http2MaxHeaderListSize = 16 * 1024
+        /// `http.limits.http2resets`: how many streams an HTTP/2 client may reset within
+        /// `http2ResetWindow`; one resetting faster (a rapid-reset flood) gets GOAWAY ENHANCE_YOUR_CALM.
+        public var http2MaxResets = 200
+        /// `http.limits.http2resetwindow`: the window `http2MaxResets` counts in.
+        public var http2ResetWindow: Duration = .seconds(30)
 
         public init() {}
     }

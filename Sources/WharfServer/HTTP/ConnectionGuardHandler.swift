@@ -25,6 +25,25 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         case header
         case idle
         case writeStall = "writestall"
+        /// An HTTP/1.1 request's headers beyond `http.limits.headerbytes` or `headercount` (431).
+        case headerLimit = "headerlimit"
+        /// More HTTP/2 streams open at once than `http.limits.http2streams`.
+        case http2Streams = "http2streams"
+        /// An HTTP/2 header list beyond `http.limits.http2headerlist`.
+        case http2HeaderList = "http2headerlist"
+        /// HTTP/2 streams reset faster than `http.limits.http2resets` in `http2resetwindow`.
+        case rapidReset = "rapidreset"
+        /// Another HTTP/2 flood swift-nio-http2 ends with ENHANCE_YOUR_CALM (control frames,
+        /// empty DATA frames, CONTINUATION frames, stream errors).
+        case http2Flood = "http2flood"
+        /// An HTTP/2 frame swift-nio-http2 could not parse, ended with GOAWAY; among them a header
+        /// block that decodes beyond `http2headerlist` from fewer bytes (COMPRESSION_ERROR), which
+        /// it does not tell apart.
+        case http2Malformed = "http2malformed"
+
+        func count() {
+            Counter(label: WharfMetric.connectionsCut.name, dimensions: [(WharfMetric.Label.reason, rawValue)]).increment()
+        }
     }
 
     private enum Phase {
@@ -156,7 +175,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func cut(context: ChannelHandlerContext, _ cut: Cut) {
-        Counter(label: WharfMetric.connectionsCut.name, dimensions: [(WharfMetric.Label.reason, cut.rawValue)]).increment()
+        cut.count()
         context.close(promise: nil)
     }
 }

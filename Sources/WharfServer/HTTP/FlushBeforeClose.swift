@@ -93,14 +93,14 @@ extension HTTPServerBuilder {
 
     /// HTTP/2 by ALPN (HTTP/1.1 otherwise) over TLS, connections guarded by `limits` and closed
     /// only after their last bytes went out; TLS-ALPN-01 validation handshakes answered from
-    /// `challenges`, then `shared`. HTTP/2's own limits are swift-nio-http2's defaults,
-    /// which Hummingbird does not let us change: 100 concurrent streams, a 16 KiB header list,
-    /// 200 stream resets in 30 s, 200 protocol glitches; beyond them the connection is closed.
+    /// `challenges`, then `shared`. HTTP/2's concurrent streams, header list size and stream
+    /// reset rate are `limits`' (``LimitedHTTP2UpgradeChannel``); beyond them the connection
+    /// gets GOAWAY and is closed.
     static func flushedHTTP2Upgrade(
         _ tlsConfiguration: TLSConfiguration, limits: WharfConfiguration.ListenerLimits, challenges: TLSALPN01ChallengeTable?, shared: SharedChallenges?
     ) -> HTTPServerBuilder {
-        let tls: @Sendable (@escaping HTTPChannelHandler.Responder) throws -> HTTP2UpgradeChannel = { responder in
-            try HTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, configuration: .init(streamConfiguration: .guarded(limits)), responder: responder)
+        let tls: @Sendable (@escaping HTTPChannelHandler.Responder) throws -> LimitedHTTP2UpgradeChannel = { responder in
+            try LimitedHTTP2UpgradeChannel(tlsConfiguration: tlsConfiguration, limits: limits, responder: responder)
         }
         guard let challenges else { return guarded(limits, tls) }
         return guarded(limits) { responder in TLSALPNChannel(base: try tls(responder), challenges: challenges, shared: shared) }
@@ -120,10 +120,11 @@ extension HTTPServerBuilder {
 }
 
 extension HTTP1Channel.Configuration {
-    /// Requests report their progress to the connection's guard; headers are bounded by `limits`.
+    /// Requests report their progress to the connection's guard; headers are bounded by `limits`,
+    /// and a request beyond them is answered 431.
     static func guarded(_ limits: WharfConfiguration.ListenerLimits) -> Self {
         .init(
-            additionalChannelHandlers: [RequestProgressHandler()],
+            additionalChannelHandlers: [HeaderLimitResponder(limits: limits), RequestProgressHandler()],
             httpDecoderConfiguration: .init(
                 maxHeaderFieldSize: limits.maxHeaderBytes,
                 maxHeaderListSize: limits.maxHeaderBytes,
