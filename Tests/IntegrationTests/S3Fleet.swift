@@ -32,7 +32,8 @@ struct S3Fleet {
         count: Int,
         upstreamURL: String,
         peer: SeaweedFSPeer? = nil,
-        storageYAML extra: String = ""
+        storageYAML extra: String = "",
+        environment: [String: String] = [:]
     ) async throws -> S3Fleet {
         let peer = if let peer { peer } else { try await SeaweedFSPeer.shared() }
         let bucket = try await peer.makeBucket(prefix: name)
@@ -42,7 +43,7 @@ struct S3Fleet {
             for index in 0..<count {
                 instances.append(
                     try await WharfProcess.start(
-                        in: folder, upstreamURL: upstreamURL, storageYAML: extra, name: "wharf-\(index)",
+                        in: folder, upstreamURL: upstreamURL, storageYAML: extra, environment: environment, name: "wharf-\(index)",
                         storageDriverYAML: storageYAML(peer: peer, bucket: bucket)
                     )
                 )

@@ -23,7 +23,7 @@ public struct S3Store: ContentStore {
     /// How long presigned redirect URLs are valid; `nil` serves every blob through Wharf.
     let redirectExpiry: Int?
     /// Multipart uploads started longer ago than this are taken as abandoned.
-    let abandonedUploadAge: TimeInterval
+    public let abandonedUploadAge: TimeInterval
     /// Parts uploaded at the same time by one blob upload.
     let partsInFlight: Int
     let usage: S3UsageBatch
