@@ -29,9 +29,9 @@ public struct S3Store: ContentStore {
     let usage: S3UsageBatch
     /// How long a fetch lease lasts without renewal (seconds).
     let leaseDuration: Double
-    /// Who this instance is, in the leases it writes.
-    let instanceName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
-    let logger: Logger
+    /// Who this instance is, in the leases it writes (host, process and the random id its
+    /// use batches are named with).
+    let instanceName: String
 
     /// - Parameters:
     ///   - redirectExpiry: answer warm blob GETs with a presigned URL valid this many seconds
@@ -54,8 +54,9 @@ public struct S3Store: ContentStore {
         self.redirectExpiry = redirectExpiry
         self.abandonedUploadAge = abandonedUploadAge
         self.partsInFlight = max(1, partsInFlight)
-        self.usage = S3UsageBatch(client: client, granularity: usageGranularity, interval: usageFlushInterval, logger: logger)
-        self.logger = logger
+        let instance = String(UUID().uuidString.lowercased().prefix(8))
+        self.instanceName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(instance)"
+        self.usage = S3UsageBatch(client: client, instance: instance, granularity: usageGranularity, interval: usageFlushInterval, logger: logger)
     }
 
     public var location: String {
@@ -92,8 +93,9 @@ public struct S3Store: ContentStore {
     public func openBlob(_ digest: Digest) async throws -> StoredBlob? {
         let key = layout.blob(digest)
         guard let info = try await client.headObject(key) else { return nil }
-        let redirect = redirectExpiry.map { client.presignedURL(key, expires: $0) }
-        return StoredBlob(size: info.size, reader: S3BlobReader(client: client, key: key, size: info.size), redirectURL: redirect)
+        // Signed only when a response redirects to it, not for every opening (a follower, a verify).
+        let presign = redirectExpiry.map { expiry in { @Sendable [client] in client.presignedURL(key, expires: expiry) } }
+        return StoredBlob(size: info.size, reader: S3BlobReader(client: client, key: key, size: info.size), presign: presign)
     }
 
     public func beginUpload(of digest: Digest) async throws -> any BlobUpload {
