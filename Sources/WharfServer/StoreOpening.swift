@@ -32,7 +32,8 @@ extension WharfConfiguration {
         let knobs = S3TestKnobs(ProcessInfo.processInfo.environment)
         let store = S3Store(
             client: S3Client(settings: s3, http: http), redirectExpiry: storageRedirect ? Self.redirectExpiry : nil,
-            abandonedUploadAge: knobs.abandonedUploadAge ?? 24 * 3600, leaseDuration: knobs.leaseDuration ?? 15, logger: logger
+            abandonedUploadAge: knobs.abandonedUploadAge ?? 24 * 3600, leaseDuration: knobs.leaseDuration ?? 15,
+            peerURL: storageS3PeerURL, logger: logger
         )
         return OpenedStore(store: store, http: http)
     }

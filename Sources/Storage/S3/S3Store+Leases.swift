@@ -8,6 +8,8 @@ struct S3LeaseRecord: Codable {
     var holder: String
     /// Seconds since 1970 after which another instance may take it over.
     var expires: Double
+    /// The holder's origin as the fleet reaches it (`storage.s3.peerurl`), if it has one.
+    var peerURL: String?
 }
 
 extension S3Store {
@@ -31,7 +33,11 @@ extension S3Store {
             let record = try? JSONDecoder().decode(S3LeaseRecord.self, from: Data(existing.bytes))
             // A lease that cannot be read expires by its write time instead.
             let expires = record?.expires ?? (existing.info.lastModified?.timeIntervalSince1970 ?? 0) + leaseDuration
-            if expires > Date().timeIntervalSince1970 { return .heldElsewhere(holder: record?.holder ?? "(unreadable lease)") }
+            if expires > Date().timeIntervalSince1970 {
+                // Never ourselves: a lease an earlier run of this instance left names our own origin.
+                let peer = record?.peerURL.flatMap { $0 == peerURL ? nil : $0 }
+                return .heldElsewhere(holder: record?.holder ?? "(unreadable lease)", peerURL: peer)
+            }
             guard try await writeLease(key, ifAbsent: false, ifMatch: existing.info.eTag) else { return .heldElsewhere(holder: "(taken over)") }
         } else {
             guard try await writeLease(key, ifAbsent: true, ifMatch: nil) else { return .heldElsewhere(holder: "(just taken)") }
@@ -53,7 +59,7 @@ extension S3Store {
     /// Writes a lease held by this instance until `leaseDuration` from now; `false` when the
     /// condition failed (someone else holds it).
     private func writeLease(_ key: String, ifAbsent: Bool, ifMatch: String?) async throws -> Bool {
-        let record = S3LeaseRecord(holder: instanceName, expires: Date().timeIntervalSince1970 + leaseDuration)
+        let record = S3LeaseRecord(holder: instanceName, expires: Date().timeIntervalSince1970 + leaseDuration, peerURL: peerURL)
         let bytes = Array(try JSONEncoder().encode(record))
         do {
             try await client.putObject(key, bytes: bytes, contentType: "application/json", ifAbsent: ifAbsent, ifMatch: ifMatch)

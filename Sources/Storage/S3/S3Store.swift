@@ -32,11 +32,15 @@ public struct S3Store: ContentStore {
     /// Who this instance is, in the leases it writes (host, process and the random id its
     /// use batches are named with).
     let instanceName: String
+    /// This instance's origin for the fleet (`storage.s3.peerurl`), written into its fetch leases.
+    let peerURL: String?
 
     /// - Parameters:
     ///   - redirectExpiry: answer warm blob GETs with a presigned URL valid this many seconds
     ///     (`storage.redirect.disable: false`); `nil` streams them.
     ///   - usageFlushInterval: how often the batch of last-use records is written.
+    ///   - peerURL: where the fleet reaches this instance; its fetch leases carry it, so others
+    ///     stream a blob from here while it downloads rather than wait for the bucket.
     public init(
         client: S3Client,
         spoolFolder: String = NSTemporaryDirectory() + "wharf-spool",
@@ -46,8 +50,10 @@ public struct S3Store: ContentStore {
         usageGranularity: TimeInterval = 3600,
         usageFlushInterval: Duration = .seconds(60),
         leaseDuration: Double = 15,
+        peerURL: String? = nil,
         logger: Logger = Logger(label: "wharf.s3")
     ) {
+        self.peerURL = peerURL
         self.leaseDuration = leaseDuration
         self.client = client
         self.spoolFolder = spoolFolder
