@@ -29,6 +29,8 @@ struct BlobFetch {
                 download.stored()
             case .fetch(let lease):
                 await holding(lease) { await fetch() }
+            case .followPeer(let url, let size):
+                followPeer(url, size: size)
             }
         } catch {
             fail(error)
@@ -38,6 +40,8 @@ struct BlobFetch {
     private enum Claimed {
         case fetch(FetchLease?)
         case storedElsewhere(StoredBlob)
+        /// The blob's URL at the instance downloading it, and the size that instance announced.
+        case followPeer(String, size: Int64)
     }
 
     /// Takes the store's fetch lease for the blob; while another instance holds it, waits for
@@ -53,9 +57,15 @@ struct BlobFetch {
                     return .storedElsewhere(blob)
                 }
                 return .fetch(lease)
-            case .heldElsewhere(let holder):
+            case .heldElsewhere(let holder, let peerURL):
+                // Followed only when it answers: a holder that died leaves the wait below.
+                let url = peerURL.map { "\($0)/v2/\(name)/blobs/\(digest)" }
+                if let url, let size = await PeerBlob.size(url) { return .followPeer(url, size: size) }
                 if !told {
-                    logger.info("another instance is fetching the blob; waiting for it in the store", metadata: ["digest": "\(digest)", "holder": "\(holder)"])
+                    logger.info(
+                        "another instance is fetching the blob; waiting for it in the store",
+                        metadata: ["digest": "\(digest)", "holder": "\(holder)", "follow": "\(url.map { "\($0) did not answer a HEAD" } ?? "no peerurl in the lease")"]
+                    )
                     told = true
                 }
                 if let blob = try await cache.store.openBlob(digest) { return .storedElsewhere(blob) }
@@ -168,6 +178,22 @@ struct BlobFetch {
             try await client.blob(name, digest)
         })
         cache.sweeper?.nudge()
+    }
+
+    /// Another instance is downloading the blob and wrote where it can be reached: each client
+    /// here streams it from there as it arrives (hashed, last chunk held back until the digest
+    /// matches, as pass-through); that instance stores it, this one stores nothing.
+    private func followPeer(_ url: String, size: Int64) {
+        logger.info("another instance is fetching the blob; streaming it from there", metadata: ["digest": "\(digest)", "url": "\(url)"])
+        let (logger, digest) = (logger, digest)
+        download.passThrough(PassThroughOrigin(digest: digest, expectedSize: size) { () async throws(UpstreamError) in
+            do throws(UpstreamError) {
+                return try await PeerBlob.open(url)
+            } catch {
+                logger.warning("the instance fetching the blob could not be followed", metadata: ["digest": "\(digest)", "error": "\(error)"])
+                throw error
+            }
+        })
     }
 
     private func fail(_ error: any Error) {

@@ -36,6 +36,12 @@ public struct DownloadFollower: Sendable {
             if let end { sendable = min(sendable, end) }
             if offset < sendable {
                 guard let reader = progress.reader else { throw RegistryError(.internalError, "download of \(download.digest) has no readable bytes") }
+                if stored {
+                    // Verified and complete: the rest in one stream (one ranged GET from a bucket,
+                    // rather than one per chunk).
+                    try await reader.stream(offset..<sendable, chunkSize: chunkSize, to: write)
+                    return
+                }
                 let buffer: ByteBuffer
                 do {
                     buffer = try await reader.read(at: offset, length: Int(min(Int64(chunkSize), sendable - offset)))

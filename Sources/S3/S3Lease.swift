@@ -12,13 +12,16 @@ public struct S3Lease: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// This holder has the lease until ``S3Lease/duration`` from the call.
         case acquired
-        /// Another holder has it (its name, or what is known of it).
-        case held(by: String)
+        /// Another holder has it (its name, or what is known of it), and where it can be
+        /// reached when it wrote that (``S3Lease/peerURL``).
+        case held(by: String, peerURL: String? = nil)
     }
 
     private struct Record: Codable {
         var holder: String
         var expires: Double
+        /// The holder's origin as the fleet reaches it, if it gave one.
+        var peerURL: String?
     }
 
     public let client: S3Client
@@ -28,13 +31,16 @@ public struct S3Lease: Sendable {
     public let holder: String
     /// How long the lease holds without renewal, in seconds.
     public let duration: TimeInterval
+    /// Where the others can reach this holder while it holds the lease (written into the record).
+    public let peerURL: String?
 
     /// A lease on `key` for `holder`; nothing is written until ``acquire(now:)``.
-    public init(client: S3Client, key: String, holder: String, duration: TimeInterval) {
+    public init(client: S3Client, key: String, holder: String, duration: TimeInterval, peerURL: String? = nil) {
         self.client = client
         self.key = key
         self.holder = holder
         self.duration = duration
+        self.peerURL = peerURL
     }
 
     /// Takes the lease if it is free, expired at `now`, or already this holder's.
@@ -45,7 +51,11 @@ public struct S3Lease: Sendable {
             let record = try? JSONDecoder().decode(Record.self, from: Data(existing.bytes))
             // A record that cannot be read expires by its write time instead.
             let expires = record?.expires ?? (existing.info.lastModified?.timeIntervalSince1970 ?? 0) + duration
-            if record?.holder != holder, expires > now.timeIntervalSince1970 { return .held(by: record?.holder ?? "(unreadable lease)") }
+            if record?.holder != holder, expires > now.timeIntervalSince1970 {
+                // Never this holder's own address: a lease an earlier run of it left names it too.
+                let peer = record?.peerURL.flatMap { $0 == peerURL ? nil : $0 }
+                return .held(by: record?.holder ?? "(unreadable lease)", peerURL: peer)
+            }
             guard try await write(now: now, ifAbsent: false, ifMatch: existing.info.eTag) else { return .held(by: "(taken over)") }
         } else {
             guard try await write(now: now, ifAbsent: true, ifMatch: nil) else { return .held(by: "(just taken)") }
@@ -77,7 +87,7 @@ public struct S3Lease: Sendable {
 
     /// Writes this holder's record; false when the condition failed (another holder wrote first).
     private func write(now: Date, ifAbsent: Bool, ifMatch: String?) async throws(S3Error) -> Bool {
-        let record = Record(holder: holder, expires: now.timeIntervalSince1970 + duration)
+        let record = Record(holder: holder, expires: now.timeIntervalSince1970 + duration, peerURL: peerURL)
         let bytes: [UInt8]
         do {
             bytes = Array(try JSONEncoder().encode(record))

@@ -10,12 +10,10 @@ extension SigV4Signer {
         method: String,
         host: String,
         path: String,
-        query: [(name: String, value: String)] = [],
         expires: Int,
         date: Date
     ) -> String {
-        var parameters = query
-        parameters.append(("X-Amz-Algorithm", "AWS4-HMAC-SHA256"))
+        var parameters: [(name: String, value: String)] = [("X-Amz-Algorithm", "AWS4-HMAC-SHA256")]
         parameters.append(("X-Amz-Credential", "\(credentials.accessKey)/\(scope(date))"))
         parameters.append(("X-Amz-Date", Self.timestamp(date)))
         parameters.append(("X-Amz-Expires", String(expires)))

@@ -61,6 +61,10 @@ public protocol ContentStore: Sendable {
     /// Every blob and manifest with its size and last use.
     func listObjects() async throws -> [StoredObject]
 
+    /// Folds the records of last use into fewer (a bucket's batches); only the holder of the
+    /// sweep lease calls it, after a pass that was not a dry run.
+    func compactUseRecords() async throws
+
     /// Removes an object; `false` when it was already gone.
     @discardableResult
     func remove(_ object: StoredObject.Key) async throws -> Bool
@@ -83,4 +87,7 @@ extension ContentStore {
     public func claimFetch(of digest: Digest) async throws -> FetchClaim { .granted(nil) }
 
     public func claimSweep() async throws -> FetchClaim { .granted(nil) }
+
+    /// A store that writes one record per use has nothing to fold.
+    public func compactUseRecords() async throws {}
 }

@@ -2,8 +2,9 @@
 public enum FetchClaim: Sendable {
     /// Fetch it; renew the lease while the download runs (`nil`: the store needs none).
     case granted(FetchLease?)
-    /// Another instance is fetching it: wait for it to appear in the store.
-    case heldElsewhere(holder: String)
+    /// Another instance is fetching it: wait for it to appear in the store, or stream it from
+    /// that instance while it downloads, at `peerURL` (its origin, when it wrote one).
+    case heldElsewhere(holder: String, peerURL: String? = nil)
 }
 
 /// A claim on one blob's upstream fetch for the whole fleet, held while the download runs.

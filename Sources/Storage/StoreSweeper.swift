@@ -44,6 +44,8 @@ public struct StoreSweeper: Sendable {
         case .granted(let lease):
             do {
                 let report = try await pass(dryRun: false, now: now)
+                // Folded by the lease holder alone, never by a dry run or a mere listing.
+                try? await store.compactUseRecords()
                 await lease?.release()
                 return report
             } catch {

@@ -7,17 +7,21 @@ import NIOCore
 public struct StoredBlob: Sendable {
     /// The blob's size in bytes.
     public let size: Int64
-    /// A URL the client may fetch the bytes from itself (a presigned object-store URL), when
-    /// the store offers one and redirects are enabled.
-    public let redirectURL: String?
     /// Positional reads of the bytes.
     public let reader: any BlobReader
+    private let presign: (@Sendable () -> String)?
 
-    public init(size: Int64, reader: any BlobReader, redirectURL: String? = nil) {
+    /// - Parameter presign: makes the URL of ``redirectURL``, when the store offers one and
+    ///   redirects are enabled; called only when a response asks for it.
+    public init(size: Int64, reader: any BlobReader, presign: (@Sendable () -> String)? = nil) {
         self.size = size
         self.reader = reader
-        self.redirectURL = redirectURL
+        self.presign = presign
     }
+
+    /// A URL the client may fetch the bytes from itself (a presigned object-store URL), when
+    /// the store offers one and redirects are enabled; made (signed) on each call.
+    public var redirectURL: String? { presign?() }
 
     /// How the bytes can reach a client: as a file region the kernel copies to the socket
     /// (`sendfile(2)`), or only as buffers read into memory.

@@ -20,6 +20,11 @@ public struct UpstreamBlob: Sendable {
     public let contentLength: Int64?
     /// The body, chunk by chunk, with back-pressure.
     public let body: HTTPClientResponse.Body
+
+    public init(contentLength: Int64?, body: HTTPClientResponse.Body) {
+        self.contentLength = contentLength
+        self.body = body
+    }
 }
 
 /// A tags list page.

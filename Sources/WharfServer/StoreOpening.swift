@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import Logging
 import NIOFileSystem
 import S3
@@ -28,7 +29,12 @@ extension WharfConfiguration {
     public func openStore(logger: Logger) -> OpenedStore {
         guard let s3 = storageS3 else { return OpenedStore(store: FilesystemStore(root: FilePath(storageRoot)), http: nil) }
         let http = S3Client.makeHTTPClient(s3)
-        let store = S3Store(client: S3Client(settings: s3, http: http), redirectExpiry: storageRedirect ? Self.redirectExpiry : nil, logger: logger)
+        let knobs = S3TestKnobs(ProcessInfo.processInfo.environment)
+        let store = S3Store(
+            client: S3Client(settings: s3, http: http), redirectExpiry: storageRedirect ? Self.redirectExpiry : nil,
+            abandonedUploadAge: knobs.abandonedUploadAge ?? 24 * 3600, leaseDuration: knobs.leaseDuration ?? 15,
+            peerURL: storageS3PeerURL, logger: logger
+        )
         return OpenedStore(store: store, http: http)
     }
 

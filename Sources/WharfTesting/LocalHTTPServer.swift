@@ -124,6 +124,9 @@ struct HTTPResponseWriter {
     /// The connection's event loop, where a response started later must be written.
     var eventLoop: any EventLoop { context.eventLoop }
 
+    /// Whether the connection is still open.
+    var isActive: Bool { context.channel.isActive }
+
     /// Sends the status line and headers (and flushes them).
     func writeHead(_ status: HTTPResponseStatus, headers: HTTPHeaders) {
         let head = HTTPResponseHead(version: request.version, status: status, headers: headers)

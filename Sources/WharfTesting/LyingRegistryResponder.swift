@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
 
 /// Routes registry API requests for a ``LyingUpstream``; manifests are served honestly,
@@ -61,6 +62,10 @@ struct LyingRegistryResponder: Sendable {
             headers.add(name: "Content-Length", value: String(bytes.count))
             writer.writeHead(.ok, headers: headers)
             writer.writeBody(bytes.prefix(sent))
+        case .trickle(let perSecond):
+            headers.add(name: "Content-Length", value: String(bytes.count))
+            writer.writeHead(.ok, headers: headers)
+            trickle(bytes[...], slice: max(1, perSecond / 10), to: NIOLoopBound(writer, eventLoop: writer.eventLoop))
         case .noAnswer:
             break
         case .closeFirstThenCorrect:
@@ -70,6 +75,17 @@ struct LyingRegistryResponder: Sendable {
             headers.add(name: "Location", value: "http://127.0.0.1:99999/blobs/\(digest)")
             writer.respond(.found, headers: headers, body: [])
         }
+    }
+
+    /// Writes `slice` bytes of `rest` now and the next ones 100 ms later, until the end or
+    /// until the client has gone.
+    private func trickle(_ rest: ArraySlice<UInt8>, slice: Int, to bound: NIOLoopBound<HTTPResponseWriter>) {
+        let writer = bound.value
+        guard writer.isActive else { return }
+        guard !rest.isEmpty else { return writer.end() }
+        writer.writeBody(rest.prefix(slice))
+        let remaining = rest.dropFirst(slice)
+        writer.eventLoop.scheduleTask(in: .milliseconds(100)) { trickle(remaining, slice: slice, to: bound) }
     }
 
     /// `(name, rest)` for `/v2/<name><marker><rest>`.

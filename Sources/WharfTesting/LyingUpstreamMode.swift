@@ -11,6 +11,9 @@ public enum LyingUpstreamMode: Sendable, Equatable {
     case hang
     /// `Content-Length: N`, the first `bytes` bytes, then nothing until the upstream stops.
     case stallAfter(bytes: Int)
+    /// The blob's real bytes with `Content-Length`, about `bytesPerSecond` of them a second
+    /// (a tenth every 100 ms): a slow upstream, so that something can happen mid-blob.
+    case trickle(bytesPerSecond: Int)
     /// Nothing at all, not even a status line, until the upstream stops.
     case noAnswer
     /// The first blob GET's connection is closed before any byte of an answer; the blob's real

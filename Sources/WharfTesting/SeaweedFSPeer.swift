@@ -5,6 +5,7 @@ import S3
 
 /// A real SeaweedFS (`weed server`: master, volume server, filer and S3 gateway in one
 /// process) on 127.0.0.1, with one identity whose keys are ``accessKey`` / ``secretKey``.
+/// In a ``SeaweedFSCluster`` it stands for the S3 gateway process of a multi-process layout.
 ///
 /// Starting it takes seconds, so a test run shares one (``shared()``), and each test makes
 /// its own bucket (``makeBucket(prefix:)``).
@@ -32,9 +33,7 @@ public final class SeaweedFSPeer: Sendable {
     public static func start() async throws -> SeaweedFSPeer {
         let executable = try locateWeed()
         let folder = try TemporaryFolder(prefix: "wharf-seaweedfs")
-        let secret = UUID().uuidString
-        let identities = #"{"identities":[{"name":"wharf","credentials":[{"accessKey":"wharf-test","secretKey":"\#(secret)"}],"actions":["Admin","Read","Write","List","Tagging"]}]}"#
-        try identities.write(toFile: folder.file("s3.json"), atomically: true, encoding: .utf8)
+        let secret = try writeIdentities(in: folder)
         let data = try folder.folder("data")
         // Every port given, the gRPC ones too: by default they are the HTTP port plus 10000.
         let ports = try (0..<8).map { _ in try FreePort.make() }
@@ -54,7 +53,15 @@ public final class SeaweedFSPeer: Sendable {
         return peer
     }
 
-    private init(s3Port: Int, secretKey: String, folder: TemporaryFolder, process: PeerProcess) {
+    /// Writes `s3.json` with the one identity, in `folder`; returns its secret key.
+    static func writeIdentities(in folder: TemporaryFolder) throws -> String {
+        let secret = UUID().uuidString
+        let identities = #"{"identities":[{"name":"wharf","credentials":[{"accessKey":"wharf-test","secretKey":"\#(secret)"}],"actions":["Admin","Read","Write","List","Tagging"]}]}"#
+        try identities.write(toFile: folder.file("s3.json"), atomically: true, encoding: .utf8)
+        return secret
+    }
+
+    init(s3Port: Int, secretKey: String, folder: TemporaryFolder, process: PeerProcess) {
         self.s3Port = s3Port
         self.secretKey = secretKey
         self.folder = folder
@@ -92,9 +99,10 @@ public final class SeaweedFSPeer: Sendable {
         await process.stop()
     }
 
-    private func waitUntilBucketsCanBeMade() async throws {
+    /// Waits until a new bucket can be made and written into.
+    func waitUntilBucketsCanBeMade(within limit: Duration = .seconds(60)) async throws {
         // The gateway listens before the filer has joined; the first bucket may be refused.
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + limit
         while true {
             do {
                 // A bucket can be made before a volume server has joined: write into it too.
@@ -110,7 +118,7 @@ public final class SeaweedFSPeer: Sendable {
                 return
             } catch {
                 guard ContinuousClock.now < deadline, process.isRunning else {
-                    throw TestSupportError("SeaweedFS did not accept a bucket within 60 s: \(error)\nLog tail:\n\(process.logTail())")
+                    throw TestSupportError("SeaweedFS did not accept a bucket within \(limit): \(error)\nLog tail:\n\(process.logTail())")
                 }
                 try await Task.sleep(for: .milliseconds(250))
             }

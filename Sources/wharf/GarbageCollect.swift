@@ -26,8 +26,8 @@ struct GarbageCollect: AsyncParsableCommand {
 
     private func collect(_ configuration: WharfConfiguration, _ store: any ContentStore) async throws {
         if let bucket = store as? S3Store, !dryRun {
-            // Uploads a crashed instance left behind; a day is longer than any download runs.
-            let aborted = try await bucket.abortAbandonedUploads(olderThan: 24 * 3600)
+            // Uploads a crashed instance left behind (older than a day: longer than any download runs).
+            let aborted = try await bucket.abortAbandonedUploads(olderThan: bucket.abandonedUploadAge)
             print("aborted \(aborted) abandoned multipart uploads")
         }
         let sweeper = configuration.makeStoreSweeper(store)

@@ -32,7 +32,9 @@ struct S3Fleet {
         count: Int,
         upstreamURL: String,
         peer: SeaweedFSPeer? = nil,
-        storageYAML extra: String = ""
+        storageYAML extra: String = "",
+        environment: [String: String] = [:],
+        peerURLs: Bool = false
     ) async throws -> S3Fleet {
         let peer = if let peer { peer } else { try await SeaweedFSPeer.shared() }
         let bucket = try await peer.makeBucket(prefix: name)
@@ -40,10 +42,13 @@ struct S3Fleet {
         var instances: [WharfProcess] = []
         do {
             for index in 0..<count {
+                // With peerURLs, each instance writes its own origin into its leases (storage.s3.peerurl).
+                let port = try FreePort.make()
+                let driver = storageYAML(peer: peer, bucket: bucket) + (peerURLs ? "\n    peerurl: http://127.0.0.1:\(port)" : "")
                 instances.append(
                     try await WharfProcess.start(
-                        in: folder, upstreamURL: upstreamURL, storageYAML: extra, name: "wharf-\(index)",
-                        storageDriverYAML: storageYAML(peer: peer, bucket: bucket)
+                        in: folder, upstreamURL: upstreamURL, storageYAML: extra, environment: environment, name: "wharf-\(index)",
+                        port: port, storageDriverYAML: driver
                     )
                 )
             }

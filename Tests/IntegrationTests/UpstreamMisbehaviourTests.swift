@@ -13,7 +13,7 @@ struct UpstreamMisbehaviourTests {
         case .wrongBytes: (502, "UPSTREAM_ERROR", size - 1)
         // Wharf cannot send more than the upstream sent before it hung up.
         case .truncated: (503, "UNAVAILABLE", size / 2)
-        case .correct, .hang, .redirectToImpossiblePort, .stallAfter, .noAnswer, .closeFirstThenCorrect: nil
+        case .correct, .trickle, .hang, .redirectToImpossiblePort, .stallAfter, .noAnswer, .closeFirstThenCorrect: nil
         }
     }
 

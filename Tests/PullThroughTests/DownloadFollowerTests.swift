@@ -93,6 +93,48 @@ struct DownloadFollowerTests {
         try await follower.stream(range: 2..<5, chunkSize: 100) { received.append(contentsOf: $0.readableBytesView) }
         #expect(received == Array("234".utf8))
     }
+
+    @Test("a blob another instance stored is read in one stream from where the follower is, not a read per chunk")
+    func storedElsewhereIsOneStream() async throws {
+        let content = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let digest = ContentHasher.digest(of: content)
+        let upload = try await store.beginUpload(of: digest)
+        try await upload.append(ByteBuffer(bytes: content))
+        try await upload.commit(expectedSize: nil)
+        let stored = try #require(try await store.openBlob(digest))
+        let reader = CountingReader(inner: stored.reader)
+        // As BlobFetch does for a blob found in the store: started, complete, stored.
+        let download = BlobDownload(digest: digest)
+        download.started(reader: reader, expectedSize: stored.size)
+        download.advanced(to: stored.size)
+        download.stored()
+        var received: [UInt8] = []
+        try await DownloadFollower(download: download, expectedSize: stored.size).stream(range: 1000..<stored.size) {
+            received += $0.readableBytesView
+        }
+        #expect(ContentHasher.digest(of: received) == ContentHasher.digest(of: Array(content[1000...])))
+        #expect(reader.streams.withLock { $0 } == [1000..<stored.size])
+        #expect(reader.reads.withLock { $0 } == 0)
+    }
+}
+
+/// Counts how a reader is used: positional reads, or streams of a range.
+struct CountingReader: BlobReader {
+    let inner: any BlobReader
+    let reads = Shared(0)
+    let streams = Shared<[Range<Int64>]>([])
+
+    func read(at offset: Int64, length: Int) async throws -> ByteBuffer {
+        reads.withLock { $0 += 1 }
+        return try await inner.read(at: offset, length: length)
+    }
+
+    func stream(_ range: Range<Int64>, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
+        streams.withLock { $0.append(range) }
+        try await inner.stream(range, chunkSize: chunkSize, to: write)
+    }
+
+    var description: String { "counting \(inner)" }
 }
 
 @Suite("single flight")

@@ -5,6 +5,7 @@ import NIOHTTP1
 import Registry
 import S3
 import Storage
+import Synchronization
 import Testing
 import WharfTesting
 
@@ -149,11 +150,52 @@ import WharfTesting
             let objects = try await store.listObjects()
             #expect(objects.map(\.key) == [.blob(digest)])
             #expect(objects.first?.size == 100)
-            // Listing folded the two batches into one.
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2, "listing writes nothing")
+            // A use not written yet counts in the listing, still without a write.
+            let before = try #require(objects.first?.lastUse)
+            try await Task.sleep(for: .milliseconds(20))
+            await store.recordUse(of: .blob(digest))
+            let later = try #require(try await store.listObjects().first?.lastUse)
+            #expect(later > before)
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2)
+
+            // Neither a dry run nor an instance that lost the sweep lease folds the batches.
+            let plan = EvictionPlan(ttl: 30 * 24 * 3600, maxSize: nil)
+            _ = try await StoreSweeper(store: store, plan: plan).sweep(dryRun: true)
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2, "a dry run writes nothing")
+            let other = S3Store(client: store.client, leaseDuration: 120)
+            guard case .granted(let lease?) = try await other.claimSweep() else { throw TestFailure("the other instance could not claim the sweep") }
+            for _ in 0..<100 where try await store.client.headObject("leases/sweep") == nil { try await Task.sleep(for: .milliseconds(50)) }
+            _ = try await StoreSweeper(store: store, plan: plan).sweep()
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2, "only the sweep lease's holder folds")
+            await lease.release()
+            for _ in 0..<100 where try await store.client.headObject("leases/sweep") != nil { try await Task.sleep(for: .milliseconds(50)) }
+            // The holder's pass folds them into one, its pending use written first.
+            let swept = try await StoreSweeper(store: store, plan: plan).sweep()
+            #expect(swept.removed.isEmpty)
             #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 1)
+            #expect(try await store.listObjects().first?.lastUse == later)
             #expect(try await store.remove(.blob(digest)))
             #expect(try await !store.remove(.blob(digest)))
         }
+    }
+
+    @Test func aPresignedURLIsMadeOnlyWhenAResponseAsksForIt() async throws {
+        final class Count: Sendable { let value = Mutex(0) }
+        let made = Count()
+        let blob = StoredBlob(size: 0, reader: EmptyReader()) {
+            made.value.withLock { $0 += 1 }
+            return "https://bucket.example/key?X-Amz-Signature=0"
+        }
+        #expect(made.value.withLock { $0 } == 0)
+        #expect(blob.redirectURL == "https://bucket.example/key?X-Amz-Signature=0")
+        #expect(made.value.withLock { $0 } == 1)
+        #expect(StoredBlob(size: 0, reader: EmptyReader()).redirectURL == nil)
+    }
+
+    struct EmptyReader: BlobReader {
+        func read(at offset: Int64, length: Int) async throws -> ByteBuffer { ByteBuffer() }
+        var description: String { "empty" }
     }
 
     @Test func aRedirectURLServesTheVerifiedBlob() async throws {

@@ -64,6 +64,22 @@ struct S3ConfigurationTests {
         #expect(!printed.contains("env-secret") && !printed.contains("env-token"))
     }
 
+    @Test("storage.s3.peerurl is this instance's origin for the fleet; anything else is an error naming the key")
+    func peerURL() throws {
+        let base = "storage:\n  s3:\n    bucket: b\n    accesskey: a\n    secretkey: s\n    peerurl: "
+        let configuration = try loader.load(yaml: base + "http://10.0.0.11:5000/\n", source: "c.yml", environment: [:]).configuration
+        #expect(configuration.storageS3PeerURL == "http://10.0.0.11:5000")
+        #expect(ConfigurationPrinter.render(configuration).contains("peerurl: \"http://10.0.0.11:5000\""))
+        #expect(try loader.load(yaml: "storage:\n  s3:\n    bucket: b\n    accesskey: a\n    secretkey: s\n", source: "c.yml", environment: [:]).configuration.storageS3PeerURL == nil)
+        for wrong in ["10.0.0.11:5000", "ftp://10.0.0.11", "http://10.0.0.11:5000/v2/"] {
+            #expect {
+                try loader.load(yaml: base + "\(wrong)\n", source: "c.yml", environment: [:])
+            } throws: { error in
+                "\(error)".contains("storage.s3.peerurl")
+            }
+        }
+    }
+
     @Test("storage.s3 with storage.filesystem is an error naming both")
     func bothStores() {
         let yaml = "storage:\n  filesystem:\n    rootdirectory: /srv\n  s3:\n    bucket: b\n    accesskey: a\n    secretkey: s\n"

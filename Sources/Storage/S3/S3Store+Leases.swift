@@ -17,10 +17,10 @@ extension S3Store {
     }
 
     private func claimLease(_ key: String) async throws -> FetchClaim {
-        let lease = S3Lease(client: client, key: key, holder: instanceName, duration: leaseDuration)
+        let lease = S3Lease(client: client, key: key, holder: instanceName, duration: leaseDuration, peerURL: peerURL)
         switch try await lease.acquire() {
-        case .held(let holder):
-            return .heldElsewhere(holder: holder)
+        case .held(let holder, let peerURL):
+            return .heldElsewhere(holder: holder, peerURL: peerURL)
         case .acquired:
             return .granted(
                 FetchLease(

@@ -23,20 +23,24 @@ public struct S3Store: ContentStore {
     /// How long presigned redirect URLs are valid; `nil` serves every blob through Wharf.
     let redirectExpiry: Int?
     /// Multipart uploads started longer ago than this are taken as abandoned.
-    let abandonedUploadAge: TimeInterval
+    public let abandonedUploadAge: TimeInterval
     /// Parts uploaded at the same time by one blob upload.
     let partsInFlight: Int
     let usage: S3UsageBatch
     /// How long a fetch lease lasts without renewal (seconds).
     let leaseDuration: Double
-    /// Who this instance is, in the leases it writes.
-    let instanceName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(UUID().uuidString.prefix(8))"
-    let logger: Logger
+    /// Who this instance is, in the leases it writes (host, process and the random id its
+    /// use batches are named with).
+    let instanceName: String
+    /// This instance's origin for the fleet (`storage.s3.peerurl`), written into its fetch leases.
+    let peerURL: String?
 
     /// - Parameters:
     ///   - redirectExpiry: answer warm blob GETs with a presigned URL valid this many seconds
     ///     (`storage.redirect.disable: false`); `nil` streams them.
     ///   - usageFlushInterval: how often the batch of last-use records is written.
+    ///   - peerURL: where the fleet reaches this instance; its fetch leases carry it, so others
+    ///     stream a blob from here while it downloads rather than wait for the bucket.
     public init(
         client: S3Client,
         spoolFolder: String = NSTemporaryDirectory() + "wharf-spool",
@@ -46,16 +50,19 @@ public struct S3Store: ContentStore {
         usageGranularity: TimeInterval = 3600,
         usageFlushInterval: Duration = .seconds(60),
         leaseDuration: Double = 15,
+        peerURL: String? = nil,
         logger: Logger = Logger(label: "wharf.s3")
     ) {
+        self.peerURL = peerURL
         self.leaseDuration = leaseDuration
         self.client = client
         self.spoolFolder = spoolFolder
         self.redirectExpiry = redirectExpiry
         self.abandonedUploadAge = abandonedUploadAge
         self.partsInFlight = max(1, partsInFlight)
-        self.usage = S3UsageBatch(client: client, granularity: usageGranularity, interval: usageFlushInterval, logger: logger)
-        self.logger = logger
+        let instance = String(UUID().uuidString.lowercased().prefix(8))
+        self.instanceName = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(instance)"
+        self.usage = S3UsageBatch(client: client, instance: instance, granularity: usageGranularity, interval: usageFlushInterval, logger: logger)
     }
 
     public var location: String {
@@ -92,8 +99,9 @@ public struct S3Store: ContentStore {
     public func openBlob(_ digest: Digest) async throws -> StoredBlob? {
         let key = layout.blob(digest)
         guard let info = try await client.headObject(key) else { return nil }
-        let redirect = redirectExpiry.map { client.presignedURL(key, expires: $0) }
-        return StoredBlob(size: info.size, reader: S3BlobReader(client: client, key: key, size: info.size), redirectURL: redirect)
+        // Signed only when a response redirects to it, not for every opening (a follower, a verify).
+        let presign = redirectExpiry.map { expiry in { @Sendable [client] in client.presignedURL(key, expires: expiry) } }
+        return StoredBlob(size: info.size, reader: S3BlobReader(client: client, key: key, size: info.size), presign: presign)
     }
 
     public func beginUpload(of digest: Digest) async throws -> any BlobUpload {

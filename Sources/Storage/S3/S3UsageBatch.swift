@@ -7,8 +7,8 @@ import Synchronization
 /// Last-use times of objects in the bucket, gathered in memory and written as one object per
 /// batch (`uses/<instance>-<time>.json`), so a cache hit costs no request to the bucket.
 ///
-/// Eviction reads every batch and takes the latest time per object, and folds the batches it
-/// read into one, so their number stays small. A batch not yet written when an instance dies
+/// Eviction reads every batch and takes the latest time per object; the instance holding the
+/// sweep lease folds the batches into one after its pass, so their number stays small. A batch not yet written when an instance dies
 /// loses at most one interval of use times: those objects look older than they are.
 final class S3UsageBatch: Service, Sendable {
     private struct State {
@@ -22,11 +22,13 @@ final class S3UsageBatch: Service, Sendable {
     let granularity: TimeInterval
     let interval: Duration
     let logger: Logger
-    private let instance = UUID().uuidString.lowercased().prefix(8)
+    /// The store's instance id, in the batches' names.
+    private let instance: String
     private let state = Mutex(State())
 
-    init(client: S3Client, granularity: TimeInterval, interval: Duration, logger: Logger) {
+    init(client: S3Client, instance: String, granularity: TimeInterval, interval: Duration, logger: Logger) {
         self.client = client
+        self.instance = instance
         self.granularity = granularity
         self.interval = interval
         self.logger = logger
@@ -40,6 +42,11 @@ final class S3UsageBatch: Service, Sendable {
             state.written[key] = now
             state.pending[key] = now
         }
+    }
+
+    /// The uses noted since the last batch was written, without writing them.
+    func pendingUses() -> [String: TimeInterval] {
+        state.withLock { $0.pending }
     }
 
     /// Writes the pending uses as one batch, if there are any.

@@ -44,7 +44,7 @@ enum ConfigurationKeys {
                 "keyid": .unsupported("server-side encryption settings are not supported; configure the bucket's default encryption instead"),
                 "storageclass": .ignored, "objectacl": .ignored, "loglevel": .ignored, "accelerate": .ignored, "usedualstack": .ignored,
                 "multipartcopychunksize": .ignored, "multipartcopymaxconcurrency": .ignored, "multipartcopythresholdsize": .ignored,
-                "sessiontoken": .implemented,
+                "sessiontoken": .implemented, "peerurl": .implemented,
             ]),
             "azure": .unsupported("the azure driver is not available; use storage.filesystem"),
             "gcs": .unsupported("the gcs driver is not available; use storage.filesystem"),

@@ -1,3 +1,4 @@
+import Foundation
 import S3
 
 extension ConfigurationLoader {
@@ -47,6 +48,12 @@ extension ConfigurationLoader {
             throw reader.error("storage.s3.regionendpoint", "must be http:// or https:// (or a host name), not \(endpoint)")
         }
         configuration.storageS3 = settings
+        if let peer = try reader.string("storage.s3.peerurl"), !peer.isEmpty {
+            guard let url = URL(string: peer), url.scheme == "http" || url.scheme == "https", url.host != nil, url.path.isEmpty || url.path == "/" else {
+                throw reader.error("storage.s3.peerurl", "must be this instance's http:// or https:// origin as the fleet reaches it (http://10.0.0.5:5000), not \(peer)")
+            }
+            configuration.storageS3PeerURL = peer.hasSuffix("/") ? String(peer.dropLast()) : peer
+        }
     }
 
     /// The configuration key a failure of the bucket points at.

@@ -17,7 +17,7 @@ public enum ConfigurationPrinter {
         lines.append("  formatter: \(configuration.log.format.rawValue)")
         lines.append("storage:")
         if let s3 = configuration.storageS3 {
-            lines += s3Lines(s3)
+            lines += s3Lines(s3, peerURL: configuration.storageS3PeerURL)
             lines.append("  redirect:\n    disable: \(!configuration.storageRedirect)")
         } else {
             lines.append("  filesystem:")
@@ -204,7 +204,7 @@ extension Logger.Level {
 
 extension ConfigurationPrinter {
     /// `storage.s3`, the secret key and session token masked.
-    static func s3Lines(_ s3: S3Settings) -> [String] {
+    static func s3Lines(_ s3: S3Settings, peerURL: String?) -> [String] {
         var lines = ["  s3:"]
         lines.append("    bucket: \(quoted(s3.bucket))")
         lines.append("    region: \(quoted(s3.region))")
@@ -217,6 +217,7 @@ extension ConfigurationPrinter {
         lines.append("    secure: \(s3.secure)")
         lines.append("    skipverify: \(s3.skipVerify)")
         lines.append("    chunksize: \(s3.chunkSize)")
+        if let peer = peerURL { lines.append("    peerurl: \(quoted(peer))") }
         return lines
     }
 }

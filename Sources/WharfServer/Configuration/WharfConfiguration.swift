@@ -15,6 +15,9 @@ public struct WharfConfiguration: Sendable, Equatable {
     public var storageRoot = "./data"
     /// `storage.s3`: the cache in an S3-compatible bucket instead of a folder.
     public var storageS3: S3Settings?
+    /// `storage.s3.peerurl` (ours): where the fleet's other instances reach this one; written
+    /// into download leases, so they stream a blob from here while it downloads.
+    public var storageS3PeerURL: String?
     /// `storage.redirect.disable: false`: warm blob GETs answer 307 to a presigned bucket URL.
     public var storageRedirect = false
     /// The API listener.
