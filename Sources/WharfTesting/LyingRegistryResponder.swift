@@ -42,6 +42,11 @@ struct LyingRegistryResponder: Sendable {
         }
         var headers = apiHeaders(contentType: "application/octet-stream")
         headers.add(name: "Docker-Content-Digest", value: digest)
+        if isHead, content.mode == .withoutLength {
+            writer.writeHead(.ok, headers: headers)
+            writer.end()
+            return
+        }
         if isHead {
             writer.respond(.ok, headers: headers, body: bytes)
             return
@@ -66,6 +71,15 @@ struct LyingRegistryResponder: Sendable {
             headers.add(name: "Content-Length", value: String(bytes.count))
             writer.writeHead(.ok, headers: headers)
             trickle(bytes[...], slice: max(1, perSecond / 10), to: NIOLoopBound(writer, eventLoop: writer.eventLoop))
+        case .withoutLength:
+            headers.add(name: "Transfer-Encoding", value: "chunked")
+            writer.writeHead(.ok, headers: headers)
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                writer.writeBody(rest.prefix(64 * 1024))
+                rest = rest.dropFirst(64 * 1024)
+            }
+            writer.end()
         case .noAnswer:
             break
         case .closeFirstThenCorrect:

@@ -14,6 +14,9 @@ public enum LyingUpstreamMode: Sendable, Equatable {
     /// The blob's real bytes with `Content-Length`, about `bytesPerSecond` of them a second
     /// (a tenth every 100 ms): a slow upstream, so that something can happen mid-blob.
     case trickle(bytesPerSecond: Int)
+    /// The blob's real bytes in chunked transfer coding, with no `Content-Length` in the GET's
+    /// head or in a HEAD's (HTTP/1.1 allows both): the size is known only at the end.
+    case withoutLength
     /// Nothing at all, not even a status line, until the upstream stops.
     case noAnswer
     /// The first blob GET's connection is closed before any byte of an answer; the blob's real

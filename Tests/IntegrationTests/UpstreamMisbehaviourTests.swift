@@ -13,7 +13,7 @@ struct UpstreamMisbehaviourTests {
         case .wrongBytes: (502, "UPSTREAM_ERROR", size - 1)
         // Wharf cannot send more than the upstream sent before it hung up.
         case .truncated: (503, "UNAVAILABLE", size / 2)
-        case .correct, .trickle, .hang, .redirectToImpossiblePort, .stallAfter, .noAnswer, .closeFirstThenCorrect: nil
+        case .correct, .withoutLength, .trickle, .hang, .redirectToImpossiblePort, .stallAfter, .noAnswer, .closeFirstThenCorrect: nil
         }
     }
 
@@ -74,6 +74,43 @@ struct UpstreamMisbehaviourTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: storedBlobs)) ?? []).contains(layer.hex), "the honest blob is stored where the lie was looked for")
         await wharf.stop()
         await liar.stop()
+    }
+
+    @Test("a blob sent without Content-Length (chunked) reaches every client whole, verified, and is stored")
+    func withoutContentLength() async throws {
+        let image = try ImageFactory.image(layerSizes: [700_000], seed: 41)
+        let folder = try TemporaryFolder(prefix: "wharf-chunked")
+        defer { folder.remove() }
+        let upstream = try await LyingUpstream.start(mode: .withoutLength)
+        upstream.serve(image, repository: "library/test", tag: "latest")
+        let wharf = try await WharfProcess.start(in: folder, upstreamURL: upstream.url)
+        let layer = image.layers[0]
+        let blobURL = wharf.url + "/v2/library/test/blobs/\(layer.digest)"
+
+        // Three clients on the cold download, then one answered from the store.
+        let cold = try await withThrowingTaskGroup(of: StreamedAnswer.self) { group in
+            for _ in 0..<3 { group.addTask { try await StreamedAnswer.get(blobURL) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for answer in cold {
+            #expect(answer.status == 200)
+            #expect(answer.failure == nil, "\(String(describing: answer.failure))")
+            #expect(answer.bytes.count == layer.size, "a cold answer of unknown length must still carry the whole blob")
+            #expect(answer.bytes == layer.bytes)
+        }
+        let warm = try await StreamedAnswer.get(blobURL)
+        #expect(warm.status == 200)
+        #expect(warm.announcedLength == layer.size, "the stored blob's size is known")
+        #expect(warm.bytes == layer.bytes)
+        #expect(upstream.requestCount(method: "GET", pathContains: "/blobs/\(layer.digest)") == 1, "one upstream fetch for the three cold clients")
+
+        let pulled = try await Skopeo.copy(
+            "docker://\(wharf.hostPort)/library/test:latest", "dir:\(folder.file("out"))",
+            arguments: ["--src-tls-verify=false", "--retry-times=0"]
+        )
+        #expect(pulled.succeeded, "\(pulled.stderr)")
+        await wharf.stop()
+        await upstream.stop()
     }
 
     @Test("a redirect to a port no socket can have is a 503 with a reason, and Wharf keeps serving")

@@ -56,7 +56,13 @@ struct BlobResponder: Sendable {
             RegistryHeaders.apiVersion: RegistryHeaders.apiVersionValue,
             .eTag: "\"\(digest)\"",
         ]
-        guard let size else { return (Response(status: .ok, headers: headers), nil) }
+        guard let size else {
+            // An upstream that sent no Content-Length: the body goes out chunked. Response's
+            // empty default body would announce `Content-Length: 0`, which the real body keeps.
+            var head = Response(status: .ok, headers: headers)
+            head.headers[.contentLength] = nil
+            return (head, nil)
+        }
         headers[.acceptRanges] = "bytes"
         var range: Range<Int64>?
         if let header = request.headers[.range], let requested = ByteRange(header: header) {
