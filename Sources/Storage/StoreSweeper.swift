@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs one ``EvictionPlan`` pass over a store.
 ///
@@ -20,10 +21,18 @@ public struct StoreSweeper: Sendable {
     /// The store volume's free bytes, for the plan's `minFree`.
     private let freeSpace: @Sendable () async -> Int64?
 
-    public init(store: any ContentStore, plan: EvictionPlan, freeSpace: @escaping @Sendable () async -> Int64? = { nil }) {
+    /// When the last-use records were last folded, so that passes after every commit do not
+    /// each rewrite them.
+    private let compaction: CompactionClock
+
+    /// - Parameter compactionInterval: how often the sweep-lease holder folds the last-use records.
+    public init(
+        store: any ContentStore, plan: EvictionPlan, compactionInterval: TimeInterval = 300, freeSpace: @escaping @Sendable () async -> Int64? = { nil }
+    ) {
         self.store = store
         self.plan = plan
         self.freeSpace = freeSpace
+        self.compaction = CompactionClock(interval: compactionInterval)
     }
 
     /// Whether there is anything to enforce.
@@ -32,8 +41,10 @@ public struct StoreSweeper: Sendable {
     /// One pass. With `dryRun`, reports what would be removed and removes nothing.
     /// A pass another instance sharing the store is running already only measures the store.
     public func sweep(dryRun: Bool = false, now: TimeInterval = Date().timeIntervalSince1970) async throws -> Report {
-        // Nothing to enforce removes nothing: no need to take the fleet's sweep lease for it.
-        guard !dryRun, plan.isActive else { return try await pass(dryRun: dryRun, now: now) }
+        // A dry run writes nothing. Without limits a pass removes nothing either, but now and
+        // then it still takes the sweep lease: the holder folds the fleet's last-use batches,
+        // which would otherwise pile up in a bucket forever.
+        guard !dryRun, plan.isActive || compaction.isDue(now: now) else { return try await pass(dryRun: dryRun, now: now) }
         switch try await store.claimSweep() {
         case .heldElsewhere:
             let objects = try await store.listObjects()
@@ -45,7 +56,7 @@ public struct StoreSweeper: Sendable {
             do {
                 let report = try await pass(dryRun: false, now: now)
                 // Folded by the lease holder alone, never by a dry run or a mere listing.
-                try? await store.compactUseRecords()
+                if compaction.isDue(now: now), (try? await store.compactUseRecords()) != nil { compaction.done(at: now) }
                 await lease?.release()
                 return report
             } catch {
@@ -69,5 +80,23 @@ public struct StoreSweeper: Sendable {
             report.freedBytes += object.size
         }
         return report
+    }
+}
+
+/// When the last-use records were last folded by this sweeper.
+private final class CompactionClock: Sendable {
+    private let interval: TimeInterval
+    private let last = Mutex<TimeInterval?>(nil)
+
+    init(interval: TimeInterval) {
+        self.interval = interval
+    }
+
+    func isDue(now: TimeInterval) -> Bool {
+        last.withLock { $0.map { now - $0 >= interval } ?? true }
+    }
+
+    func done(at now: TimeInterval) {
+        last.withLock { $0 = now }
     }
 }

@@ -175,6 +175,21 @@ import WharfTesting
             #expect(swept.removed.isEmpty)
             #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 1)
             #expect(try await store.listObjects().first?.lastUse == later)
+
+            // Without any limit a pass removes nothing, yet still folds the batches now and then
+            // (not after every commit), so that they never pile up.
+            try await Task.sleep(for: .milliseconds(20))
+            await store.recordUse(of: .blob(digest))
+            try await store.flushUses()
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2)
+            let unlimited = StoreSweeper(store: store, plan: EvictionPlan(ttl: nil, maxSize: nil), compactionInterval: 3600)
+            #expect(try await unlimited.sweep().removed.isEmpty)
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 1, "folded without a limit")
+            try await Task.sleep(for: .milliseconds(20))
+            await store.recordUse(of: .blob(digest))
+            try await store.flushUses()
+            _ = try await unlimited.sweep()
+            #expect(try await store.client.listAllObjects(prefix: S3StoreLayout.usesPrefix).count == 2, "not again within the interval")
             #expect(try await store.remove(.blob(digest)))
             #expect(try await !store.remove(.blob(digest)))
         }
