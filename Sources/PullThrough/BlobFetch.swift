@@ -59,7 +59,8 @@ struct BlobFetch {
                 return .fetch(lease)
             case .heldElsewhere(let holder, let peerURL):
                 // Followed only when it answers: a holder that died leaves the wait below.
-                let url = peerURL.map { "\($0)/v2/\(name)/blobs/\(digest)" }
+                // `ns` names the upstream, so that a holder with several picks this one (with one, it is ignored).
+                let url = peerURL.map { "\($0)/v2/\(name)/blobs/\(digest)?ns=\(upstream.client.configuration.name)" }
                 if let url, let size = await PeerBlob.size(url) { return .followPeer(url, size: size) }
                 if !told {
                     logger.info(
