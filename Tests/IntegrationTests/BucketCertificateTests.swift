@@ -35,12 +35,15 @@ struct BucketCertificateTests {
         async let upstreamStart = DockerRegistryPeer.start(in: folder)
         let (pebble, upstream) = try await (pebbleStart, upstreamStart)
         let storage = S3Fleet.storageYAML(peer: seaweed, bucket: bucket)
-        // Both start before either has a certificate: they race for the order lock in the bucket.
+        // Both start before either has a certificate, and race for the order lock in the bucket
+        // once the test lets go of it: by then both listen, so the validator finds both.
+        try await Self.orderLock(seaweed: seaweed, bucket: bucket, hold: true)
         async let startA = WharfProcess.start(
             in: folder, upstreamURL: upstream.url, httpYAML: Self.acmeYAML(pebble: pebble, extra: "      httpaddr: 127.0.0.1:\(plainA)"), name: "a", storageDriverYAML: storage)
         async let startB = WharfProcess.start(
             in: folder, upstreamURL: upstream.url, httpYAML: Self.acmeYAML(pebble: pebble, extra: "      httpaddr: 127.0.0.1:\(plainB)"), name: "b", storageDriverYAML: storage)
         let (a, b) = try await (startA, startB)
+        try await Self.orderLock(seaweed: seaweed, bucket: bucket, hold: false)
 
         let other = try await Self.expectOneOrderServedByBoth(a: a, b: b, pebble: pebble, seaweed: seaweed, bucket: bucket, folder: folder)
         // Two names, two validation requests, nginx in turn: each instance answered one.
@@ -82,9 +85,11 @@ struct BucketCertificateTests {
         let (pebble, upstream) = try await (pebbleStart, upstreamStart)
         let storage = S3Fleet.storageYAML(peer: seaweed, bucket: bucket)
         let yaml = Self.acmeYAML(pebble: pebble, extra: "      challenge: tls-alpn-01")
+        try await Self.orderLock(seaweed: seaweed, bucket: bucket, hold: true)
         async let startA = WharfProcess.start(in: folder, upstreamURL: upstream.url, httpYAML: yaml, name: "a", port: portA, storageDriverYAML: storage)
         async let startB = WharfProcess.start(in: folder, upstreamURL: upstream.url, httpYAML: yaml, name: "b", port: portB, storageDriverYAML: storage)
         let (a, b) = try await (startA, startB)
+        try await Self.orderLock(seaweed: seaweed, bucket: bucket, hold: false)
 
         let other = try await Self.expectOneOrderServedByBoth(a: a, b: b, pebble: pebble, seaweed: seaweed, bucket: bucket, folder: folder)
         let connected = Set(nginx.streamBackends())
@@ -99,6 +104,26 @@ struct BucketCertificateTests {
         await nginx.stop()
         await upstream.stop()
         await pebble.stop()
+    }
+
+    /// Holds the fleet's order lock in the bucket as a holder of the test's own (`hold`), or lets
+    /// it go, so that no instance orders before both are listening.
+    static func orderLock(seaweed: SeaweedFSPeer, bucket: String, hold: Bool) async throws {
+        let settings = seaweed.settings(bucket: bucket, rootDirectory: "fleet")
+        let http = S3Client.makeHTTPClient(settings)
+        let client = S3Client(settings: settings, http: http)
+        do {
+            if hold {
+                let record = #"{"holder":"the test, until both instances listen","expires":\#(Date().timeIntervalSince1970 + 120)}"#
+                try await client.putObject("acme/order.lock", bytes: Array(record.utf8), contentType: "application/json", ifAbsent: true, ifMatch: nil)
+            } else {
+                try await client.deleteObject("acme/order.lock")
+            }
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
     }
 
     /// The serial served on `port` once it is not `other`, within 60 s; nil if it stays.
