@@ -1,3 +1,4 @@
+import ACME
 import Foundation
 import X509
 

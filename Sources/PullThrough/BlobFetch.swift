@@ -58,6 +58,8 @@ struct BlobFetch {
                 }
                 return .fetch(lease)
             case .heldElsewhere(let holder, let peerURL):
+                // Stored meanwhile: nothing to ask the holder.
+                if let blob = try await cache.store.openBlob(digest) { return .storedElsewhere(blob) }
                 // Followed only when it answers: a holder that died leaves the wait below.
                 // `ns` names the upstream, so that a holder with several picks this one (with one, it is ignored).
                 let url = peerURL.map { "\($0)/v2/\(name)/blobs/\(digest)?ns=\(upstream.client.configuration.name)" }
@@ -69,7 +71,6 @@ struct BlobFetch {
                     )
                     told = true
                 }
-                if let blob = try await cache.store.openBlob(digest) { return .storedElsewhere(blob) }
                 try await Task.sleep(for: .milliseconds(500))
             }
         }

@@ -25,6 +25,7 @@ enum PeerBlob {
             throw UpstreamError(.unavailable, "the instance downloading the blob did not answer at \(url): \(error)")
         }
         guard response.status == .ok else {
+            await UpstreamClient.discard(response)
             throw UpstreamError(.unavailable, "the instance downloading the blob answered \(response.status.code) at \(url)")
         }
         return UpstreamBlob(contentLength: response.headers.first(name: "Content-Length").flatMap { Int64($0) }, body: response.body)

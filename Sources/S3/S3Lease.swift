@@ -60,7 +60,8 @@ public struct S3Lease: Sendable {
         } else {
             guard try await write(now: now, ifAbsent: true, ifMatch: nil) else { return .held(by: "(just taken)") }
         }
-        guard let written = try await current(), written.holder == holder else { return .held(by: try await current()?.holder ?? "(unknown)") }
+        let written = try await current()
+        guard written?.holder == holder else { return .held(by: written?.holder ?? "(unknown)") }
         return .acquired
     }
 

@@ -25,7 +25,7 @@ extension UpstreamClient {
     }
 
     /// Reads and drops a small body so the connection can be reused.
-    static func discard(_ response: HTTPClientResponse) async {
+    public static func discard(_ response: HTTPClientResponse) async {
         _ = try? await response.body.collect(upTo: 1024 * 1024)
     }
 

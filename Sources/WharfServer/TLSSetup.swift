@@ -32,7 +32,7 @@ struct TLSSetup {
     ) async throws -> TLSSetup {
         let provider: CertificateProvider
         var services: [any Service] = []
-        let validations = TLSALPN01ChallengeTable()
+        var validations: TLSALPN01ChallengeTable?
         var sharedChallenges: SharedChallenges?
         switch settings.source {
         case .files(let certificate, let key):
@@ -56,10 +56,12 @@ struct TLSSetup {
             let eab = try acme.eabKeyID.map { try ExternalAccountBinding(keyID: $0, hmacKey: acme.eabHMACKey ?? "") }
             let client = ACMEClient(directoryURL: acme.directoryURL, caBundlePath: acme.caBundle, accountStore: store, email: acme.email, eab: eab, logger: logger)
             provider = CertificateProvider(initial: try await ACMECertificateManager.initialPair(order: order, store: store, logger: logger), logger: logger)
+            let table = TLSALPN01ChallengeTable()
+            validations = table
             let solvers: [any ChallengeSolver]
             do {
                 solvers = try acme.challenges.map {
-                    SharedChallengeSolver.sharing(try Self.solver(for: $0, tokens: tokens, validations: validations, logger: logger), in: store)
+                    SharedChallengeSolver.sharing(try Self.solver(for: $0, tokens: tokens, validations: table, logger: logger), in: store)
                 }
             } catch {
                 throw origins.error("http.tls.letsencrypt.dns", "\(error)")
@@ -111,7 +113,7 @@ struct TLSSetup {
         // sharing the state may have published a TLS-ALPN-01 challenge it answers.
         return TLSSetup(
             provider: provider, services: services, configuration: configuration,
-            validations: sharedChallenges == nil ? nil : validations, sharedChallenges: sharedChallenges
+            validations: validations, sharedChallenges: sharedChallenges
         )
     }
 

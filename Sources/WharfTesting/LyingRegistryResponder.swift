@@ -42,13 +42,13 @@ struct LyingRegistryResponder: Sendable {
         }
         var headers = apiHeaders(contentType: "application/octet-stream")
         headers.add(name: "Docker-Content-Digest", value: digest)
-        if isHead, content.mode == .withoutLength {
-            writer.writeHead(.ok, headers: headers)
-            writer.end()
-            return
-        }
         if isHead {
-            writer.respond(.ok, headers: headers, body: bytes)
+            if content.mode == .withoutLength {
+                writer.writeHead(.ok, headers: headers)   // no length, as a chunked GET would have
+                writer.end()
+            } else {
+                writer.respond(.ok, headers: headers, body: bytes)
+            }
             return
         }
         switch content.mode {

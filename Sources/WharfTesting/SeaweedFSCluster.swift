@@ -102,11 +102,6 @@ public final class SeaweedFSCluster: Sendable {
         )
     }
 
-    /// The process id of volume server `index` (0 or 1).
-    public func volumeProcessIdentifier(_ index: Int) -> Int32 {
-        volumes.withLock { $0[index].processIdentifier }
-    }
-
     /// Whether volume server `index` runs.
     public func volumeIsRunning(_ index: Int) -> Bool {
         volumes.withLock { $0[index].isRunning }

@@ -38,30 +38,14 @@ struct CertificateChain: Sendable {
     /// The issuer common name of the topmost certificate: the root the chain leads to, which
     /// is what `preferredchain` names (`ISRG Root X1`).
     var topIssuerCommonName: String? {
-        certificates.last.flatMap { Self.commonName(of: $0.issuer) }
+        certificates.last.flatMap { $0.issuer.commonName }
     }
 
     /// The issuer common name of the leaf (the intermediate that signed it).
     var leafIssuerCommonName: String? {
-        Self.commonName(of: leaf.issuer)
+        leaf.issuer.commonName
     }
 
     /// The serial of the leaf as upper-case hex without leading zero bytes (as `openssl x509 -serial` prints it).
-    var serial: String {
-        var bytes = Array(leaf.serialNumber.bytes)
-        while bytes.count > 1, bytes[0] == 0 {
-            bytes.removeFirst()
-        }
-        return bytes.map { String(format: "%02X", $0) }.joined()
-    }
-
-    /// The first common name in `name`.
-    static func commonName(of name: DistinguishedName) -> String? {
-        for relativeName in name {
-            for attribute in relativeName where attribute.type == .RDNAttributeType.commonName {
-                return String(attribute.value)
-            }
-        }
-        return nil
-    }
+    var serial: String { leaf.serialNumberHex }
 }

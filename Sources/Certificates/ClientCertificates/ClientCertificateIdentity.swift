@@ -1,3 +1,4 @@
+import ACME
 import Crypto
 import NIOSSL
 import SwiftASN1
@@ -18,9 +19,20 @@ public struct ClientCertificateIdentity: Sendable, Equatable {
     ///   the certificate cannot be parsed (BoringSSL accepted it, so this is not expected).
     public init(_ certificate: NIOSSLCertificate) throws(TLSCertificateError) {
         let der: [UInt8]
-        let parsed: Certificate
         do {
             der = try certificate.toDERBytes()
+        } catch {
+            throw .invalidCertificate("the client certificate", index: 0, reason: "\(error)")
+        }
+        try self.init(der: der)
+    }
+
+    /// Reads the identity of the DER-encoded certificate `der`.
+    ///
+    /// - Throws: ``TLSCertificateError`` of kind ``TLSCertificateError/Kind/invalidCertificate`` when it cannot be parsed.
+    public init(der: [UInt8]) throws(TLSCertificateError) {
+        let parsed: Certificate
+        do {
             parsed = try Certificate(derEncoded: der)
         } catch {
             throw .invalidCertificate("the client certificate", index: 0, reason: "\(error)")

@@ -69,14 +69,13 @@ public final class SharedChallenges: Sendable {
             logger.info("answering a challenge another instance published", metadata: ["challenge": "\(found.type)", "identifier": "\(found.identifier)"])
         }
         let entry = Entry(until: now + (found == nil ? Self.missingLifetime : Self.foundLifetime), challenge: found)
-        cache.withLock { cache in
+        return cache.withLock { cache in
             if cache.count >= Self.capacity { cache.removeAll(keepingCapacity: true) }
-            if let kept = cache[name], kept.challenge == found, kept.context != nil {
-                cache[name] = Entry(until: entry.until, challenge: found, context: kept.context)
-            } else {
-                cache[name] = entry
-            }
+            var stored = entry
+            // The same challenge as before keeps the validation context already made for it.
+            if let kept = cache[name], kept.challenge == found, kept.context != nil { stored.context = kept.context }
+            cache[name] = stored
+            return stored
         }
-        return cache.withLock { $0[name] } ?? entry
     }
 }

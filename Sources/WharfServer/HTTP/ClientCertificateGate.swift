@@ -41,7 +41,7 @@ struct ClientCertificateGate: Sendable {
     private func identity(of certificate: NIOSSLCertificate) -> ClientCertificateIdentity? {
         guard let der = try? certificate.toDERBytes() else { return nil }
         if let known = identities.value(for: der) { return known }
-        guard let identity = try? ClientCertificateIdentity(certificate) else { return nil }
+        guard let identity = try? ClientCertificateIdentity(der: der) else { return nil }
         identities.store(identity, for: der)
         return identity
     }

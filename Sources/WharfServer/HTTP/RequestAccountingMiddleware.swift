@@ -41,7 +41,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
     }
 
     /// Counts a manifest or blob answer for its repository and the client's identity.
-    private func recordImage(_ request: Request, response: Response, context: Context, bytes: Int64?) {
+    private func recordImage(_ request: Request, response: Response, context: Context, bytes: Int64?, cache: CacheAnswer?) {
         guard response.status.code < 400, let route = try? RegistryRoute(path: request.uri.path) else { return }
         let repository: RepositoryName
         let isManifest: Bool
@@ -55,7 +55,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
             client: context.admitted.name,
             isManifest: isManifest && request.method == .get,
             bytes: request.method == .head ? nil : bytes,
-            cache: CacheAnswer(header: response.headers[RegistryHeaders.cache])
+            cache: cache
         )
     }
 
@@ -73,7 +73,7 @@ struct RequestAccountingMiddleware: RouterMiddleware {
         let cache = CacheAnswer(header: response.headers[RegistryHeaders.cache])
         let length = response.headers[.contentLength]
         if let cache { activity.recordCacheAnswer(cache) }
-        recordImage(request, response: response, context: context, bytes: length.flatMap(Int64.init))
+        recordImage(request, response: response, context: context, bytes: length.flatMap(Int64.init), cache: cache)
         metrics.record(
             route: Self.routeLabel(request.uri.path),
             status: response.status.code,
