@@ -50,4 +50,11 @@ public enum BlobSource: Sendable {
         guard case .stored(let blob) = self, blob.delivery == .fileRegion else { return nil }
         return try blob.fileRegion(range)
     }
+
+    /// A relay of `range` on `eventLoop` when the blob is stored in an object store that can
+    /// read there; `nil` when it must be streamed.
+    public func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart? {
+        guard case .stored(let blob) = self, blob.delivery == .relay else { return nil }
+        return blob.relay(range, on: eventLoop)
+    }
 }

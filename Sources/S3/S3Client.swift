@@ -72,26 +72,16 @@ public struct S3Client: Sendable {
         operation: String,
         timeout: TimeAmount? = nil
     ) async throws(S3Error) -> HTTPClientResponse {
-        let path = endpoint.path(forKey: key.map(fullKey))
-        let date = Date()
-        var headers: [(name: String, value: String)] = [("host", endpoint.hostHeader), ("x-amz-date", SigV4Signer.timestamp(date))]
         let payloadHash: String
         switch body {
         case nil: payloadHash = SigV4Signer.emptyPayloadHash
         case .signed(let bytes): payloadHash = SHA256.hash(data: bytes).hexString
         case .unsigned: payloadHash = SigV4Signer.unsignedPayload
         }
-        headers.append(("x-amz-content-sha256", payloadHash))
-        if let token = settings.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
-        headers += extra
-        let signed = SigV4Signer.Request(method: method.rawValue, path: path, query: query, headers: headers, payloadHash: payloadHash)
-        let authorization = signer.authorization(for: signed, date: date)
-
-        let queryText = query.isEmpty ? "" : "?" + SigV4Signer.canonicalQuery(query)
-        var request = HTTPClientRequest(url: endpoint.origin + path + queryText)
+        let signed = signedRequest(method, key: key, query: query, headers: extra, payloadHash: payloadHash)
+        var request = HTTPClientRequest(url: signed.url)
         request.method = method
-        for header in headers where header.name != "host" { request.headers.add(name: header.name, value: header.value) }
-        request.headers.add(name: "Authorization", value: authorization)
+        request.headers = signed.headers
         switch body {
         case nil: break
         case .signed(let bytes): request.body = .bytes(ByteBuffer(bytes: bytes))
@@ -107,6 +97,29 @@ public struct S3Client: Sendable {
             throw await Self.error(from: response, method: method, operation: operation)
         }
         return response
+    }
+
+    /// The URL and headers (`Authorization` included, `Host` left to the HTTP client) of a
+    /// request signed with SigV4.
+    func signedRequest(
+        _ method: HTTPMethod,
+        key: String?,
+        query: [(name: String, value: String)] = [],
+        headers extra: [(name: String, value: String)] = [],
+        payloadHash: String = SigV4Signer.emptyPayloadHash
+    ) -> (url: String, headers: HTTPHeaders) {
+        let path = endpoint.path(forKey: key.map(fullKey))
+        let date = Date()
+        var headers: [(name: String, value: String)] = [("host", endpoint.hostHeader), ("x-amz-date", SigV4Signer.timestamp(date))]
+        headers.append(("x-amz-content-sha256", payloadHash))
+        if let token = settings.credentials.sessionToken { headers.append(("x-amz-security-token", token)) }
+        headers += extra
+        let signed = SigV4Signer.Request(method: method.rawValue, path: path, query: query, headers: headers, payloadHash: payloadHash)
+        var sent = HTTPHeaders()
+        for header in headers where header.name != "host" { sent.add(name: header.name, value: header.value) }
+        sent.add(name: "Authorization", value: signer.authorization(for: signed, date: date))
+        let queryText = query.isEmpty ? "" : "?" + SigV4Signer.canonicalQuery(query)
+        return (endpoint.origin + path + queryText, sent)
     }
 
     /// The answer's body, up to `limit` bytes.
@@ -136,19 +149,27 @@ public struct S3Client: Sendable {
     }
 
     private static func error(from response: HTTPClientResponse, method: HTTPMethod, operation: String) async -> S3Error {
-        let status = Int(response.status.code)
-        let bytes = (try? await response.body.collect(upTo: 64 * 1024)).map { Array($0.readableBytesView) } ?? []
-        if method != .HEAD, let root = try? S3XML.parse(bytes), root.name == "Error" {
-            return .service(code: root.text("Code") ?? "Unknown", status: status, operation: operation, message: root.text("Message") ?? "")
+        let bytes = (try? await response.body.collect(upTo: errorBodyLimit)).map { Array($0.readableBytesView) } ?? []
+        return error(status: response.status, body: bytes, method: method, operation: operation)
+    }
+
+    /// How much of an error answer's body is read for its `<Error>` document.
+    static let errorBodyLimit = 64 * 1024
+
+    /// The ``S3Error`` for an answer of 300 or more with `body`.
+    static func error(status: HTTPResponseStatus, body: [UInt8], method: HTTPMethod, operation: String) -> S3Error {
+        let code = Int(status.code)
+        if method != .HEAD, let root = try? S3XML.parse(body), root.name == "Error" {
+            return .service(code: root.text("Code") ?? "Unknown", status: code, operation: operation, message: root.text("Message") ?? "")
         }
         // HEAD answers carry no body: the status alone says what happened.
-        let code = switch status {
+        let serviceCode = switch code {
         case 404: "NoSuchKey"
         case 403: "AccessDenied"
         case 412: "PreconditionFailed"
         case 301, 307: "PermanentRedirect"
-        default: "HTTP\(status)"
+        default: "HTTP\(code)"
         }
-        return .service(code: code, status: status, operation: operation, message: response.status.reasonPhrase)
+        return .service(code: serviceCode, status: code, operation: operation, message: status.reasonPhrase)
     }
 }

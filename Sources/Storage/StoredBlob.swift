@@ -33,6 +33,12 @@ public struct StoredBlob: Sendable {
         try reader.fileRegion(range)
     }
 
+    /// A relay of `range` on `eventLoop`, when ``delivery`` is `.relay` and the reader can read
+    /// on that loop; `nil` otherwise (stream it).
+    public func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart? {
+        reader.relay(range, on: eventLoop)
+    }
+
     /// Streams `range` (the whole blob by default) in chunks to `write`.
     public func stream(range: Range<Int64>? = nil, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
         try await reader.stream(range ?? 0..<size, chunkSize: chunkSize, to: write)
@@ -43,8 +49,28 @@ public struct StoredBlob: Sendable {
 public enum BlobDelivery: Sendable, Equatable {
     /// A local file: the HTTP layer may hand a region of it to the kernel.
     case fileRegion
-    /// Buffers only (an object store, a download in progress elsewhere).
+    /// An object store whose bytes can be relayed to a connection on the event loop that
+    /// reads them (``BlobRelayStart``), or streamed as buffers.
+    case relay
+    /// Buffers only (a download in progress elsewhere).
     case buffers
+}
+
+/// Starts relaying a blob's bytes: each piece goes to `write` on the event loop the relay was
+/// made for, and the next is read once the future `write` returned has completed.
+public typealias BlobRelayStart = @Sendable (_ write: @escaping @Sendable (ByteBuffer) -> EventLoopFuture<Void>) -> BlobRelay
+
+/// A relay under way.
+public struct BlobRelay: Sendable {
+    /// Succeeds once every byte was written; fails when the store or the writer failed.
+    public let done: EventLoopFuture<Void>
+    /// Stops it; ``done`` fails.
+    public let cancel: @Sendable () -> Void
+
+    public init(done: EventLoopFuture<Void>, cancel: @escaping @Sendable () -> Void) {
+        self.done = done
+        self.cancel = cancel
+    }
 }
 
 /// Positional reads of one blob's bytes (a stored blob, or a download still being written).
@@ -58,6 +84,9 @@ public protocol BlobReader: Sendable, CustomStringConvertible {
     /// A file region for `range`, when the reader is a local file.
     func fileRegion(_ range: Range<Int64>) throws -> FileRegion?
 
+    /// A relay of `range` on `eventLoop`, when the reader is an object store that can read there.
+    func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart?
+
     /// Streams `range` to `write`; by positional reads unless the reader has a better way
     /// (an object store answers one ranged GET, streamed).
     func stream(_ range: Range<Int64>, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws
@@ -66,6 +95,7 @@ public protocol BlobReader: Sendable, CustomStringConvertible {
 extension BlobReader {
     public var delivery: BlobDelivery { .buffers }
     public func fileRegion(_ range: Range<Int64>) throws -> FileRegion? { nil }
+    public func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart? { nil }
 
     public func stream(_ range: Range<Int64>, chunkSize: Int, to write: (ByteBuffer) async throws -> Void) async throws {
         var offset = range.lowerBound

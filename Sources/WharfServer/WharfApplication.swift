@@ -146,7 +146,7 @@ public struct WharfApplication: Sendable {
         let registry = RegistryResponder(
             upstreams: upstreams,
             manifests: ManifestResponder(cache: cache),
-            // Under TLS bytes are encrypted in memory, so no pipeline there has a SendfileHandler.
+            // Under TLS bytes are encrypted in memory, so no pipeline there has a DirectBodyHandler.
             blobs: BlobResponder(cache: cache, sendsFiles: tls == nil),
             tags: TagListResponder(cache: cache)
         )

@@ -59,7 +59,7 @@ import WharfTesting
 
             let blob = try #require(try await store.openBlob(digest))
             #expect(blob.size == Int64(content.count))
-            #expect(blob.delivery == .buffers)
+            #expect(blob.delivery == .relay)
             #expect(try await Self.read(blob) == content)
             #expect(try await Self.read(blob, range: 5_242_870..<5_242_900) == Array(content[5_242_870..<5_242_900]))
             #expect(try await store.client.listMultipartUploads(prefix: "").isEmpty)

@@ -3,8 +3,8 @@ import FileIO
 import NIOCore
 import S3
 
-/// A stored blob in the bucket: one ranged GET per stream, read as the client takes it, so
-/// memory stays flat whatever the blob's size and however many clients read it.
+/// A stored blob in the bucket: one ranged GET per stream or relay, read as the client takes
+/// it, so memory stays flat whatever the blob's size and however many clients read it.
 struct S3BlobReader: BlobReader {
     let client: S3Client
     let key: String
@@ -33,6 +33,16 @@ struct S3BlobReader: BlobReader {
             try await write(chunk)
         }
         guard sent == Int64(range.count) else { throw StoreError.io(description, "the bucket sent \(sent) of \(range.count) bytes") }
+    }
+
+    var delivery: BlobDelivery { .relay }
+
+    func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart? {
+        guard !range.isEmpty, range.upperBound <= size, client.canRelay(on: eventLoop) else { return nil }
+        return { [client, key] write in
+            let relay = client.relayObject(key, range: range, on: eventLoop, to: write)
+            return BlobRelay(done: relay.done, cancel: relay.cancel)
+        }
     }
 
     var description: String { "s3:\(key)" }

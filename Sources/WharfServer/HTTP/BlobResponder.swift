@@ -4,11 +4,12 @@ import NIOCore
 import PullThrough
 import Registry
 
-/// `GET`/`HEAD /v2/<name>/blobs/<digest>`, with `Range`. A stored blob in a local file goes to
-/// the kernel with `sendfile` on plaintext connections; everything else is streamed.
+/// `GET`/`HEAD /v2/<name>/blobs/<digest>`, with `Range`. On plaintext HTTP/1.1 connections a
+/// stored blob goes out through the ``DirectBodyHandler``: from a local file with `sendfile`,
+/// from the bucket relayed on the connection's event loop; everything else is streamed.
 struct BlobResponder: Sendable {
     let cache: PullThroughCache
-    /// Whether the listener is plaintext HTTP/1.1, whose pipelines have a ``SendfileHandler``.
+    /// Whether the listener is plaintext HTTP/1.1, whose pipelines have a ``DirectBodyHandler``.
     let sendsFiles: Bool
     /// Bytes read per write to the client.
     static let chunkSize = 1024 * 1024
@@ -32,10 +33,10 @@ struct BlobResponder: Sendable {
         let length = range.map { $0.upperBound - $0.lowerBound } ?? size
         let body = ResponseBody(contentLength: length.map { Int($0) }) { [sendsFiles, range, channel = context.channel] writer in
             if sendsFiles, let size, source.isStored,
-                let sendfile = try? await channel.pipeline.handler(type: SendfileHandler.self).get(),
-                let region = try source.fileRegion(range ?? 0..<size)
+                let handler = try? await channel.pipeline.handler(type: DirectBodyHandler.self).get(),
+                let direct = try Self.directBody(of: source, range ?? 0..<size, on: channel)
             {
-                try await writer.write(sendfile.enqueue(region))
+                try await writer.write(handler.enqueue(direct))
             } else {
                 try await source.stream(range: range, chunkSize: Self.chunkSize) { buffer in
                     try await writer.write(buffer)
@@ -44,6 +45,12 @@ struct BlobResponder: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: head.status, headers: head.headers, body: body)
+    }
+
+    /// How the pipeline can send `range` of a stored blob itself, if it can.
+    private static func directBody(of source: BlobSource, _ range: Range<Int64>, on channel: any Channel) throws -> DirectBody? {
+        if let region = try source.fileRegion(range) { return .file(region) }
+        return source.relay(range, on: channel.eventLoop).map { .relay($0) }
     }
 
     /// The response head for a blob of `size`, and the byte range asked for; a range outside

@@ -44,7 +44,7 @@ final class FlushBeforeCloseHandler: ChannelOutboundHandler, RemovableChannelHan
 }
 
 /// A child channel whose pipeline starts, nearest the socket, with a ``ConnectionGuardHandler``,
-/// then on plaintext HTTP/1.1 a ``SendfileHandler``, then a ``FlushBeforeCloseHandler``.
+/// then on plaintext HTTP/1.1 a ``DirectBodyHandler``, then a ``FlushBeforeCloseHandler``.
 struct FlushBeforeCloseChannel<Base: ServerChildChannel>: ServerChildChannel {
     typealias Value = Base.Value
 
@@ -57,7 +57,7 @@ struct FlushBeforeCloseChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(FlushBeforeCloseHandler(limit: limit), position: .first)
-            if sendsFiles { try channel.pipeline.syncOperations.addHandler(SendfileHandler(), position: .first) }
+            if sendsFiles { try channel.pipeline.syncOperations.addHandler(DirectBodyHandler(eventLoop: channel.eventLoop), position: .first) }
             try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(admission: admission, limits: limits), position: .first)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
@@ -74,7 +74,7 @@ extension HTTPServerBuilder {
     static let flushLimit: TimeAmount = .seconds(30)
 
     /// HTTP/1.1 in clear, connections guarded by `limits` and closed only after their last bytes
-    /// went out; with `sendsFiles`, stored blobs are sent with sendfile.
+    /// went out; with `sendsFiles`, stored blobs are sent by the pipeline (sendfile, bucket relay).
     static func flushedHTTP1(limits: WharfConfiguration.ListenerLimits, sendsFiles: Bool = true) -> HTTPServerBuilder {
         guarded(limits, sendsFiles: sendsFiles) { responder in HTTP1Channel(responder: responder, configuration: .guarded(limits)) }
     }

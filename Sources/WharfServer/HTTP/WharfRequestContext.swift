@@ -7,7 +7,7 @@ struct WharfRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// The peer's IP address without port, or `unknown`.
     let clientAddress: String
-    /// The connection, for handing a stored blob to its ``SendfileHandler``.
+    /// The connection, for handing a stored blob to its ``DirectBodyHandler``.
     let channel: any Channel
     /// Whom the request was admitted as, set by ``AuthenticationMiddleware``.
     let admitted = AdmittedClient()

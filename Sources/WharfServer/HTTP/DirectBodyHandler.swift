@@ -1,0 +1,183 @@
+import NIOCore
+import Storage
+import Synchronization
+
+/// A response body the pipeline sends itself, in place of a token the responder writes.
+enum DirectBody: Sendable {
+    /// A stored blob's file region, sent with `sendfile(2)`; the handler owns its file handle.
+    case file(FileRegion)
+    /// A bucket object, read on this connection's event loop and written as it arrives.
+    case relay(BlobRelayStart)
+}
+
+/// Sends stored blobs on plaintext HTTP/1.1 connections without passing their bytes through
+/// Hummingbird's response writer: a local file with `sendfile(2)`, a bucket object relayed
+/// from the bucket's connection on the same event loop.
+///
+/// The writer takes only ByteBuffers. A blob from a local file would be copied from the page
+/// cache into memory and back into the socket (those two copies were 60% of the server's
+/// samples under a warm-blob load); a blob from the bucket would cross two task switches per
+/// 64 KiB piece, from the HTTP client's body stream to the handler's task and on to the
+/// writer (17% of the samples, and the limit of the warm bucket-blob load). Instead the
+/// responder queues the body here under a random 16-byte token and writes the token as the
+/// body; this handler, nearest the socket but for the connection's guard, swaps that exact
+/// write for the body. Under TLS the bytes must be encrypted in memory anyway, so TLS
+/// pipelines have no such handler and the responder streams.
+///
+/// A relay's bytes arrive after the writer has moved on, so while one runs every later write
+/// (the response's end, the next response) is held back and written, in order, when it ends.
+/// A relay that fails closes the connection: its response was announced with a length it
+/// can no longer meet.
+final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, Sendable {
+    typealias OutboundIn = IOData
+    typealias OutboundOut = IOData
+
+    /// A queued body and the token written in its place.
+    private struct Pending {
+        let token: [UInt8]
+        let body: DirectBody
+    }
+
+    /// A relay under way, the promise of the token's write, and the writes held back behind it.
+    private struct Relaying {
+        let promise: EventLoopPromise<Void>?
+        var relay: BlobRelay?
+        var heldBack: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
+        var flushHeldBack = false
+        /// A close asked for meanwhile (Hummingbird half-closes the output after a
+        /// connection's last response, which must not cut the relay short).
+        var closeHeldBack: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+    }
+
+    private let pending = Mutex<[Pending]>([])
+    private let relayingBox: NIOLoopBoundBox<Relaying?>
+
+    /// - Parameter eventLoop: the connection's.
+    init(eventLoop: any EventLoop) {
+        relayingBox = .makeEmptyBox(eventLoop: eventLoop)
+    }
+
+    /// The size of the slices a region is written in.
+    static let sliceBytes = 256 * 1024
+
+    /// Queues `body` and returns the token to write as the response body in its place.
+    func enqueue(_ body: DirectBody) -> ByteBuffer {
+        let token = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        pending.withLock { $0.append(Pending(token: token, body: body)) }
+        return ByteBuffer(bytes: token)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if relayingBox.value != nil {
+            relayingBox.value?.heldBack.append((data, promise))
+            return
+        }
+        guard case .byteBuffer(let buffer) = unwrapOutboundIn(data), buffer.readableBytes == 16,
+            let pending = take(matching: buffer)
+        else {
+            context.write(data, promise: promise)
+            return
+        }
+        switch pending.body {
+        case .file(let region): send(region, context: context, promise: promise)
+        case .relay(let start): relay(start, context: context, promise: promise)
+        }
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        if relayingBox.value != nil {
+            relayingBox.value?.flushHeldBack = true
+        } else {
+            context.flush()
+        }
+    }
+
+    func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
+        guard relayingBox.value != nil, mode != .input else {
+            context.close(mode: mode, promise: promise)
+            return
+        }
+        if let earlier = relayingBox.value?.closeHeldBack {
+            // Two closes held back: the wider one stands for both.
+            let wider = earlier.mode == .all || mode == .all ? CloseMode.all : mode
+            earlier.promise?.futureResult.cascade(to: promise)
+            relayingBox.value?.closeHeldBack = (wider, earlier.promise ?? promise)
+        } else {
+            relayingBox.value?.closeHeldBack = (mode, promise)
+        }
+    }
+
+    /// Writes `region` in slices, so that each one written is progress the connection's guard
+    /// can see: a client reading a large blob slowly is never taken for one that stopped reading.
+    private func send(_ region: FileRegion, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        var slices: [FileRegion] = []
+        var start = region.readerIndex
+        repeat {
+            let end = min(start + Self.sliceBytes, region.endIndex)
+            slices.append(FileRegion(fileHandle: region.fileHandle, readerIndex: start, endIndex: end))
+            start = end
+        } while start < region.endIndex
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenComplete { result in
+            try? region.fileHandle.close()
+            promise?.completeWith(result)
+        }
+        for slice in slices.dropLast() { context.write(wrapOutboundOut(.fileRegion(slice)), promise: nil) }
+        // Writes complete in order and a failure fails every later one, so the last says for all.
+        context.write(wrapOutboundOut(.fileRegion(slices[slices.count - 1])), promise: written)
+    }
+
+    /// Starts the relay: each piece is written and flushed as it arrives, the next read once the
+    /// socket took it.
+    private func relay(_ start: BlobRelayStart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        relayingBox.value = Relaying(promise: promise)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let relay = start { [self] piece in
+            let context = loopBound.value
+            // After handlerRemoved the context is not to be used; the relay is being cancelled.
+            guard relayingBox.value != nil else { return context.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
+            return context.writeAndFlush(wrapOutboundOut(.byteBuffer(piece)))
+        }
+        relayingBox.value?.relay = relay
+        relay.done.hop(to: context.eventLoop).whenComplete { [self] result in
+            let context = loopBound.value
+            // nil when the handler was removed first, which failed the writes itself.
+            guard let ended = takeRelaying() else { return }
+            ended.promise?.completeWith(result)
+            if case .failure = result {
+                for write in ended.heldBack { write.promise?.fail(ChannelError.ioOnClosedChannel) }
+                context.close(promise: ended.closeHeldBack?.promise)
+                return
+            }
+            // A held-back write may itself be a token, so each goes through write(context:) again.
+            for write in ended.heldBack { self.write(context: context, data: write.data, promise: write.promise) }
+            if ended.flushHeldBack { flush(context: context) }
+            if let close = ended.closeHeldBack { self.close(context: context, mode: close.mode, promise: close.promise) }
+        }
+    }
+
+    /// Closes the files of regions whose token never came (the response failed before), and
+    /// stops a relay whose connection went away.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        for queued in pending.withLock({ queued in defer { queued = [] }; return queued }) {
+            if case .file(let region) = queued.body { try? region.fileHandle.close() }
+        }
+        guard let ended = takeRelaying() else { return }
+        ended.relay?.cancel()
+        ended.promise?.fail(ChannelError.ioOnClosedChannel)
+        for write in ended.heldBack { write.promise?.fail(ChannelError.ioOnClosedChannel) }
+        ended.closeHeldBack?.promise?.succeed()
+    }
+
+    private func takeRelaying() -> Relaying? {
+        defer { relayingBox.value = nil }
+        return relayingBox.value
+    }
+
+    private func take(matching buffer: ByteBuffer) -> Pending? {
+        pending.withLock { queued in
+            guard let index = queued.firstIndex(where: { buffer.readableBytesView.elementsEqual($0.token) }) else { return nil }
+            return queued.remove(at: index)
+        }
+    }
+}

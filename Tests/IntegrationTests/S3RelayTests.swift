@@ -1,0 +1,122 @@
+import Foundation
+import NIOHTTP1
+import Testing
+import WharfTesting
+
+/// Warm blobs from the bucket on plaintext HTTP/1.1 go out through the pipeline's relay, whose
+/// bytes arrive after Hummingbird has moved on: whatever Hummingbird writes or closes meanwhile
+/// must wait behind them.
+@Suite("blobs relayed from the bucket keep HTTP/1.1 in order (SeaweedFS)")
+struct S3RelayTests {
+    static let image = try! ImageFactory.image(layerSizes: [3 * 1024 * 1024 + 17], seed: 151)
+
+    @Test("pipelined requests, Connection: close, a range, and a client that leaves mid-blob")
+    func relayOrder() async throws {
+        let fixture = try await PullFixture.start("s3-relay", images: [("library/relay", "v1", Self.image)])
+        let fleet = try await S3Fleet.start("relay", count: 1, upstreamURL: fixture.upstream.url)
+        let wharf = fleet.instances[0]
+        let layer = Self.image.layers[0]
+        let config = Self.image.config
+        for blob in [layer, config] {
+            let cold = try await HTTPProbe.send(.GET, wharf.url + "/v2/library/relay/blobs/\(blob.digest)")
+            #expect(cold.status == 200)
+            #expect(cold.bytes == blob.bytes)
+            let warm = try await HTTPProbe.send(.GET, wharf.url + "/v2/library/relay/blobs/\(blob.digest)")
+            #expect(warm.headers.first(name: "X-Wharf-Cache") == "hit", "the second GET must come from the bucket")
+            #expect(warm.bytes == blob.bytes)
+        }
+        let path = "/v2/library/relay/blobs/"
+
+        // Three requests in one write: each answer whole and in order, the range's too.
+        let pipelined = try RawConnection(port: wharf.port)
+        pipelined.send(
+            "GET \(path)\(layer.digest) HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET \(path)\(config.digest) HTTP/1.1\r\nHost: x\r\nRange: bytes=10-109\r\n\r\n"
+                + "GET \(path)\(layer.digest) HTTP/1.1\r\nHost: x\r\n\r\n"
+        )
+        var reader = ResponseReader(pipelined)
+        let first = try reader.next()
+        #expect(first.status == 200)
+        #expect(first.body == layer.bytes)
+        let second = try reader.next()
+        #expect(second.status == 206)
+        #expect(second.body == Array(config.bytes[10..<110]))
+        let third = try reader.next()
+        #expect(third.status == 200)
+        #expect(third.body == layer.bytes)
+        pipelined.close()
+
+        // Connection: close: Hummingbird closes after the response; the relay finishes first.
+        let closing = try RawConnection(port: wharf.port)
+        closing.send("GET \(path)\(layer.digest) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        var closingReader = ResponseReader(closing)
+        let whole = try closingReader.next()
+        #expect(whole.status == 200)
+        #expect(whole.body == layer.bytes)
+        #expect(closingReader.readToEnd().isEmpty, "nothing may follow the body")
+
+        // A client that reads a little and leaves: the relay stops, the server goes on.
+        for _ in 0..<4 {
+            let leaving = try RawConnection(port: wharf.port, receiveBuffer: 4096)
+            leaving.send("GET \(path)\(layer.digest) HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(leaving.read(upTo: 2000).bytes.count == 2000)
+            leaving.close()
+        }
+        let after = try await HTTPProbe.send(.GET, wharf.url + path + layer.digest)
+        #expect(after.status == 200)
+        #expect(after.bytes == layer.bytes)
+        #expect(!wharf.log().contains("Fatal error"), "\(wharf.log().suffix(2000))")
+        await fleet.stop()
+        await fixture.stop()
+    }
+}
+
+/// Reads HTTP/1.1 responses with a Content-Length, one after another, off a ``RawConnection``.
+private struct ResponseReader {
+    let connection: RawConnection
+    var buffered: [UInt8] = []
+    var ended = false
+
+    init(_ connection: RawConnection) { self.connection = connection }
+
+    mutating func next() throws -> (status: Int, body: [UInt8]) {
+        let separator = Array("\r\n\r\n".utf8)
+        var headEnd: Int?
+        while headEnd == nil {
+            headEnd = buffered.indices.dropLast(3).first { Array(buffered[$0..<$0 + 4]) == separator }
+            if headEnd == nil { try fill() }
+        }
+        let head = String(decoding: buffered[0..<headEnd!], as: UTF8.self)
+        buffered.removeFirst(headEnd! + 4)
+        let lines = head.split(separator: "\r\n")
+        guard let statusLine = lines.first, let status = Int(statusLine.split(separator: " ")[1]) else {
+            throw TestSupportError("not an HTTP response head: \(head.prefix(200))")
+        }
+        guard let lengthLine = lines.first(where: { $0.lowercased().hasPrefix("content-length:") }),
+            let length = Int(lengthLine.split(separator: ":")[1].trimmingCharacters(in: .whitespaces))
+        else { throw TestSupportError("no Content-Length in: \(head.prefix(400))") }
+        while buffered.count < length { try fill() }
+        let body = Array(buffered[0..<length])
+        buffered.removeFirst(length)
+        return (status, body)
+    }
+
+    /// What follows until the server closes.
+    mutating func readToEnd() -> [UInt8] {
+        while !ended, (try? fill()) != nil {}
+        defer { buffered = [] }
+        return buffered
+    }
+
+    private mutating func fill() throws {
+        guard !ended else { throw TestSupportError("the server closed the connection with \(buffered.count) bytes unread") }
+        // Short waits, so that a pause after the last response costs little.
+        for _ in 0..<40 {
+            let read = connection.read(upTo: 1 << 20, timeout: .milliseconds(500))
+            buffered += read.bytes
+            ended = read.ended
+            if !read.bytes.isEmpty || read.ended { return }
+        }
+        throw TestSupportError("no answer within 20 s")
+    }
+}
