@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 
@@ -8,38 +7,28 @@ public struct S3ObjectRelay: Sendable {
     /// Succeeds once every byte of the range was written; fails with an ``S3Error`` when the
     /// bucket failed or sent too few or too many bytes, or with the writer's own error.
     public let done: EventLoopFuture<Void>
-    private let task: HTTPClient.Task<Void>?
+    private let stop: @Sendable () -> Void
 
-    init(task: HTTPClient.Task<Void>, operation: String) {
-        self.task = task
-        self.done = task.futureResult.flatMapErrorThrowing { error in
-            if error is S3Error { throw error }
-            if error is HTTPClientError { throw S3Error.unreachable(operation: operation, error) }
-            throw error
-        }
-    }
-
-    init(failed error: S3Error, on eventLoop: any EventLoop) {
-        self.task = nil
-        self.done = eventLoop.makeFailedFuture(error)
+    init(done: EventLoopFuture<Void>, stop: @escaping @Sendable () -> Void) {
+        self.done = done
+        self.stop = stop
     }
 
     /// Stops reading the bucket; ``done`` fails.
-    public func cancel() { task?.cancel() }
+    public func cancel() { stop() }
 }
 
 extension S3Client {
-    /// Whether ``relayObject(_:range:on:to:)`` can read on `eventLoop`: it must be one of the
-    /// HTTP client's.
+    /// Whether ``relayObject(_:range:on:to:)`` can read on `eventLoop` (one of NIO's own).
     public func canRelay(on eventLoop: any EventLoop) -> Bool {
-        http.eventLoopGroup.makeIterator().contains { $0 === eventLoop }
+        relays.canConnect(on: eventLoop)
     }
 
     /// Sends the bytes of `range` of `key` to `write` as they arrive, reading the bucket on
     /// `eventLoop` and calling `write` there, with no task switch in between (the async
-    /// ``streamObject(_:range:)`` costs two per piece). The next piece is read only once the
-    /// future `write` returned has completed, so a slow writer slows the read.
-    /// Fails at once when `eventLoop` is not one the HTTP client can place a connection on
+    /// ``streamObject(_:range:)`` costs two per piece, and reads at most 64 KiB at a time).
+    /// The next piece is read only once the future `write` returned has completed, so a slow
+    /// writer slows the read. Fails at once when `eventLoop` cannot carry the connection
     /// (ask ``canRelay(on:)`` first and stream otherwise).
     public func relayObject(
         _ key: String,
@@ -48,71 +37,92 @@ extension S3Client {
         to write: @escaping @Sendable (ByteBuffer) -> EventLoopFuture<Void>
     ) -> S3ObjectRelay {
         let operation = "GET \(key)"
+        let promise = eventLoop.makePromise(of: Void.self)
         guard !range.isEmpty, canRelay(on: eventLoop) else {
-            return S3ObjectRelay(failed: .malformed(operation: operation, status: nil, "an empty range, or an event loop not of the bucket's HTTP client"), on: eventLoop)
+            promise.fail(S3Error.malformed(operation: operation, status: nil, "an empty range, or an event loop NIO cannot connect on"))
+            return S3ObjectRelay(done: promise.futureResult, stop: {})
         }
         let signed = signedRequest(.GET, key: key, headers: [("range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)")])
-        let delegate = S3RelayDelegate(expected: Int64(range.count), operation: operation, eventLoop: eventLoop, write: write)
-        let request: HTTPClient.Request
-        do {
-            request = try HTTPClient.Request(url: signed.url, method: .GET, headers: signed.headers)
-        } catch {
-            return S3ObjectRelay(failed: .malformed(operation: operation, status: nil, "the request URL is not usable: \(error)"), on: eventLoop)
-        }
-        // The deadline covers the whole body: generous, as a slow client reads it.
-        let task = http.execute(request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: eventLoop), deadline: .now() + .hours(6))
-        return S3ObjectRelay(task: task, operation: operation)
+        var headers = signed.headers
+        headers.add(name: "Host", value: endpoint.hostHeader)
+        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: signed.target, headers: headers)
+        let attempt = S3RelayAttempt(
+            connections: relays, head: head, expected: Int64(range.count), operation: operation, eventLoop: eventLoop, write: write, promise: promise
+        )
+        eventLoop.execute { attempt.run(retryIfStale: true) }
+        return S3ObjectRelay(done: promise.futureResult, stop: { eventLoop.execute { attempt.cancel() } })
     }
 }
 
-/// Receives a relayed GET on its event loop: checks the status and the byte count, and hands
-/// each piece of a good answer to the writer.
-final class S3RelayDelegate: HTTPClientResponseDelegate {
-    typealias Response = Void
+/// One relayed GET: on a kept connection, retried once on a new one when the kept one turns
+/// out closed before any answer (the bucket may close idle connections at any time).
+final class S3RelayAttempt: Sendable {
+    let connections: S3RelayConnections
+    let head: HTTPRequestHead
+    let expected: Int64
+    let operation: String
+    let eventLoop: any EventLoop
+    let write: @Sendable (ByteBuffer) -> EventLoopFuture<Void>
+    let promise: EventLoopPromise<Void>
+    /// The connection's handler while the GET runs.
+    private let handler: NIOLoopBoundBox<S3RelayHandler?>
+    private let cancelled: NIOLoopBoundBox<Bool>
 
-    private struct State {
-        var status: HTTPResponseStatus = .ok
-        var errorBody: [UInt8] = []
-        var received: Int64 = 0
-    }
-
-    private let expected: Int64
-    private let operation: String
-    private let write: @Sendable (ByteBuffer) -> EventLoopFuture<Void>
-    private let state: NIOLoopBoundBox<State>
-
-    init(expected: Int64, operation: String, eventLoop: any EventLoop, write: @escaping @Sendable (ByteBuffer) -> EventLoopFuture<Void>) {
+    init(
+        connections: S3RelayConnections, head: HTTPRequestHead, expected: Int64, operation: String, eventLoop: any EventLoop,
+        write: @escaping @Sendable (ByteBuffer) -> EventLoopFuture<Void>, promise: EventLoopPromise<Void>
+    ) {
+        self.connections = connections
+        self.head = head
         self.expected = expected
         self.operation = operation
+        self.eventLoop = eventLoop
         self.write = write
-        self.state = .makeBoxSendingValue(State(), eventLoop: eventLoop)
+        self.promise = promise
+        self.handler = .makeEmptyBox(eventLoop: eventLoop)
+        self.cancelled = .makeBoxSendingValue(false, eventLoop: eventLoop)
     }
 
-    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.value.status = head.status
-        return task.eventLoop.makeSucceededVoidFuture()
+    /// Runs the GET; called on the event loop.
+    func run(retryIfStale: Bool) {
+        guard !cancelled.value else {
+            promise.fail(CancellationError())
+            return
+        }
+        connections.acquire(on: eventLoop).hop(to: eventLoop).assumeIsolated().whenComplete { result in
+            switch result {
+            case .failure(let error):
+                self.promise.fail(S3Error.unreachable(operation: self.operation, error))
+            case .success(let (channel, reused)):
+                self.send(on: channel, reused: reused, retryIfStale: retryIfStale)
+            }
+        }
     }
 
-    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
-        guard state.value.status.code < 300 else {
-            let room = S3Client.errorBodyLimit - state.value.errorBody.count
-            state.value.errorBody += buffer.readableBytesView.prefix(max(0, room))
-            return task.eventLoop.makeSucceededVoidFuture()
+    private func send(on channel: any Channel, reused: Bool, retryIfStale: Bool) {
+        guard !cancelled.value, let relayHandler = try? channel.pipeline.syncOperations.handler(type: S3RelayHandler.self) else {
+            channel.close(promise: nil)
+            promise.fail(cancelled.value ? CancellationError() : S3Error.unreachable(operation: operation, ChannelError.ioOnClosedChannel))
+            return
         }
-        state.value.received += Int64(buffer.readableBytes)
-        guard state.value.received <= expected else {
-            return task.eventLoop.makeFailedFuture(S3Error.malformed(operation: operation, status: Int(state.value.status.code), "the bucket sent more than the range asked for"))
+        self.handler.value = relayHandler
+        let attempt = eventLoop.makePromise(of: Void.self)
+        relayHandler.start(head, S3RelayHandler.Active(expected: expected, operation: operation, write: write, promise: attempt) { [connections] reusable in
+            if reusable { connections.release(channel) }
+        })
+        attempt.futureResult.assumeIsolated().whenComplete { result in
+            self.handler.value = nil
+            if case .failure = result, reused, retryIfStale, !relayHandler.answered, !self.cancelled.value {
+                self.run(retryIfStale: false)
+            } else {
+                self.promise.completeWith(result)
+            }
         }
-        return write(buffer)
     }
 
-    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
-        let state = state.value
-        guard state.status.code < 300 else {
-            throw S3Client.error(status: state.status, body: state.errorBody, method: .GET, operation: operation)
-        }
-        guard state.received == expected else {
-            throw S3Error.malformed(operation: operation, status: Int(state.status.code), "the bucket sent \(state.received) of \(expected) bytes")
-        }
+    /// Stops the GET; called on the event loop.
+    func cancel() {
+        cancelled.value = true
+        self.handler.value?.cancel()
     }
 }

@@ -17,6 +17,8 @@ public struct S3Client: Sendable {
     let http: HTTPClient
     /// How long a request without a streamed body may take.
     let timeout: TimeAmount
+    /// The connections relays read on (``relayObject(_:range:on:to:)``).
+    let relays: S3RelayConnections
 
     public init(settings: S3Settings, http: HTTPClient, timeout: TimeAmount = .seconds(60)) {
         self.settings = settings
@@ -24,6 +26,7 @@ public struct S3Client: Sendable {
         self.signer = SigV4Signer(credentials: settings.credentials, region: settings.region)
         self.http = http
         self.timeout = timeout
+        self.relays = S3RelayConnections(endpoint: endpoint, skipVerify: settings.skipVerify, readTimeout: .seconds(60))
     }
 
     /// An HTTP client for `settings`: certificate checks off only with `skipverify`, no
@@ -99,15 +102,24 @@ public struct S3Client: Sendable {
         return response
     }
 
-    /// The URL and headers (`Authorization` included, `Host` left to the HTTP client) of a
-    /// request signed with SigV4.
+    /// A request signed with SigV4: where it goes and its headers (`Authorization` included,
+    /// `Host` left to the HTTP client).
+    struct SignedRequest {
+        let origin: String
+        /// The path and query.
+        let target: String
+        let headers: HTTPHeaders
+        var url: String { origin + target }
+    }
+
+    /// The request `method` on `key` signed with SigV4.
     func signedRequest(
         _ method: HTTPMethod,
         key: String?,
         query: [(name: String, value: String)] = [],
         headers extra: [(name: String, value: String)] = [],
         payloadHash: String = SigV4Signer.emptyPayloadHash
-    ) -> (url: String, headers: HTTPHeaders) {
+    ) -> SignedRequest {
         let path = endpoint.path(forKey: key.map(fullKey))
         let date = Date()
         var headers: [(name: String, value: String)] = [("host", endpoint.hostHeader), ("x-amz-date", SigV4Signer.timestamp(date))]
@@ -119,7 +131,7 @@ public struct S3Client: Sendable {
         for header in headers where header.name != "host" { sent.add(name: header.name, value: header.value) }
         sent.add(name: "Authorization", value: signer.authorization(for: signed, date: date))
         let queryText = query.isEmpty ? "" : "?" + SigV4Signer.canonicalQuery(query)
-        return (endpoint.origin + path + queryText, sent)
+        return SignedRequest(origin: endpoint.origin, target: path + queryText, headers: sent)
     }
 
     /// The answer's body, up to `limit` bytes.

@@ -61,14 +61,47 @@ import WharfTesting
         }
     }
 
-    @Test func anEventLoopNotOfTheClientIsRefusedWithoutACrash() async throws {
+    @Test func aLoopOfAnotherGroupRelaysTooAndAnEmptyRangeIsRefused() async throws {
         try await tests.withClient { client in
+            try await client.putObject("small", bytes: Array("0123456789".utf8))
             let foreign = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let eventLoop = foreign.next()
-            #expect(!client.canRelay(on: eventLoop))
-            let relay = client.relayObject("any", range: 0..<10, on: eventLoop) { _ in eventLoop.makeSucceededVoidFuture() }
-            await #expect(throws: S3Error.self) { try await relay.done.get() }
+            #expect(client.canRelay(on: eventLoop))
+            let collected = Mutex<[UInt8]>([])
+            let relay = client.relayObject("small", range: 2..<7, on: eventLoop) { piece in
+                collected.withLock { $0 += piece.readableBytesView }
+                return eventLoop.makeSucceededVoidFuture()
+            }
+            try await relay.done.get()
+            #expect(collected.withLock { $0 } == Array("23456".utf8))
+            let empty = client.relayObject("small", range: 5..<5, on: eventLoop) { _ in eventLoop.makeSucceededVoidFuture() }
+            await #expect(throws: S3Error.self) { try await empty.done.get() }
             try await foreign.shutdownGracefully()
+        }
+    }
+
+    @Test func keptConnectionsCarryManyRelaysInARow() async throws {
+        try await tests.withClient { client in
+            let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+            try await client.putObject("again", bytes: bytes)
+            for start in stride(from: 0, to: 60_000, by: 6_000) {
+                #expect(try await relay(client, "again", Int64(start)..<Int64(start + 10_000)) == Array(bytes[start..<start + 10_000]))
+            }
+        }
+    }
+
+    @Test func aCancelledRelayFails() async throws {
+        try await tests.withClient { client in
+            try await client.putObject("slow", bytes: [UInt8](repeating: 1, count: 2 * 1024 * 1024))
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
+            // A writer that never completes: the relay waits on it until cancelled.
+            let stuck = eventLoop.makePromise(of: Void.self)
+            let stalled = client.relayObject("slow", range: 0..<(2 * 1024 * 1024), on: eventLoop) { _ in stuck.futureResult }
+            try await Task.sleep(for: .milliseconds(300))
+            stalled.cancel()
+            await #expect(throws: (any Error).self) { try await stalled.done.get() }
+            stuck.succeed()
+            #expect(try await relay(client, "slow", 0..<100) == [UInt8](repeating: 1, count: 100))
         }
     }
 }
