@@ -94,6 +94,9 @@ final class S3RelayConnections: Sendable {
             .connectTimeout(.seconds(10))
             .channelOption(ChannelOptions.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64 * 1024, initial: 256 * 1024, maximum: Self.maximumRead))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            // One read per wake-up: the relay reads again only when the client took the last
+            // piece, so what it holds stays one read's worth.
+            .channelOption(ChannelOptions.maxMessagesPerRead, value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations

@@ -27,7 +27,9 @@ final class S3RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let readTimeout: TimeAmount
     private var context: ChannelHandlerContext?
     private var active: Active?
-    private var writePending = false
+    /// Pieces handed to the writer whose futures have not completed yet.
+    private var unfinishedWrites = 0
+    private var writePending: Bool { unfinishedWrites > 0 }
     private var readPending = false
     /// The answer's end has come (its last piece may still be being written).
     private var endReceived = false
@@ -87,13 +89,13 @@ final class S3RelayHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 finish(.failure(S3Error.malformed(operation: request.operation, status: Int(status.code), "the bucket sent more than the range asked for")), context: context)
                 return
             }
-            writePending = true
+            unfinishedWrites += 1
             request.write(piece).hop(to: context.eventLoop).assumeIsolated().whenComplete { result in
-                self.writePending = false
+                self.unfinishedWrites -= 1
                 switch result {
                 case .failure(let error): self.finish(.failure(error), context: context)
                 case .success:
-                    guard self.active != nil else { return }
+                    guard self.active != nil, !self.writePending else { return }
                     if self.endReceived {
                         self.completeIfEnded(context: context)
                     } else if self.readPending {

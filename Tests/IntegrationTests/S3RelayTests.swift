@@ -71,6 +71,51 @@ struct S3RelayTests {
     }
 }
 
+extension S3RelayTests {
+    static let large = try! ImageFactory.image(layerSizes: [48 * 1024 * 1024], seed: 152)
+
+    @Test("clients that do not read hold their relays back: memory stays flat in blob size and clients")
+    func relayBackPressure() async throws {
+        let fixture = try await PullFixture.start("s3-relay-memory", images: [("library/large", "v1", Self.large)])
+        let fleet = try await S3Fleet.start("relaymem", count: 1, upstreamURL: fixture.upstream.url)
+        let wharf = fleet.instances[0]
+        let layer = Self.large.layers[0]
+        let path = "/v2/library/large/blobs/\(layer.digest)"
+        _ = try await HTTPProbe.send(.GET, wharf.url + path)
+        let warm = try await HTTPProbe.send(.GET, wharf.url + path)
+        #expect(warm.headers.first(name: "X-Wharf-Cache") == "hit")
+        #expect(TestBlob.digest(of: warm.bytes) == layer.digest)
+
+        let before = try wharf.residentBytes()
+        var readers: [ResponseReader] = []
+        for _ in 0..<6 {
+            let connection = try RawConnection(port: wharf.port, receiveBuffer: 16384)
+            connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+            readers.append(ResponseReader(connection))
+        }
+        // Six slow readers (a piece every 5 ms each) for 3 s, long enough for the bucket to
+        // have sent every byte were nothing holding the relays back.
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(3)
+        var peak = 0
+        while clock.now < end {
+            for index in readers.indices { readers[index].trickle() }
+            peak = max(peak, try wharf.residentBytes() - before)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        // 6 x 48 MiB would be 288 MiB; a relay holds about one read (1 MiB) beside the sockets' buffers.
+        #expect(peak < 40 * 1024 * 1024, "resident memory grew by \(peak / 1024 / 1024) MiB with 6 slow clients")
+        for index in readers.indices {
+            let answer = try readers[index].next()
+            #expect(answer.status == 200)
+            #expect(TestBlob.digest(of: answer.body) == layer.digest)
+        }
+        for reader in readers { reader.connection.close() }
+        await fleet.stop()
+        await fixture.stop()
+    }
+}
+
 /// Reads HTTP/1.1 responses with a Content-Length, one after another, off a ``RawConnection``.
 private struct ResponseReader {
     let connection: RawConnection
@@ -99,6 +144,13 @@ private struct ResponseReader {
         let body = Array(buffered[0..<length])
         buffered.removeFirst(length)
         return (status, body)
+    }
+
+    /// Reads what is there now, at most 64 KiB, without waiting.
+    mutating func trickle() {
+        let read = connection.read(upTo: 65536, timeout: .zero)
+        buffered += read.bytes
+        ended = ended || read.ended
     }
 
     /// What follows until the server closes.
