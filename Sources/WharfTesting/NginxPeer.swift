@@ -43,6 +43,40 @@ public final class NginxPeer: Sendable {
         return try await launch(executable, config: config, folder: folder, port: port)
     }
 
+    /// Starts nginx terminating TLS with `certificate`/`key` (PEM files) in front of one plain
+    /// HTTP `backend` (`host:port`), unbuffered both ways, the Host header passed on unchanged
+    /// (so that a SigV4 signature over it still holds).
+    public static func startTLS(backend: String, certificate: String, key: String) async throws -> NginxPeer {
+        let executable = try Command.locate("nginx", debianPackage: "nginx")
+        let folder = try TemporaryFolder(prefix: "wharf-nginx-tls")
+        let port = try FreePort.make()
+        let config = """
+            http {
+              log_format balanced '$request_method $request_uri $status $upstream_addr';
+              access_log \(folder.file("access.log")) balanced;
+              client_body_temp_path \(folder.path)/body;
+              proxy_temp_path \(folder.path)/proxy;
+              fastcgi_temp_path \(folder.path)/fastcgi;
+              uwsgi_temp_path \(folder.path)/uwsgi;
+              scgi_temp_path \(folder.path)/scgi;
+              server {
+                listen 127.0.0.1:\(port) ssl;
+                ssl_certificate \(certificate);
+                ssl_certificate_key \(key);
+                client_max_body_size 0;
+                location / {
+                  proxy_pass http://\(backend);
+                  proxy_buffering off;
+                  proxy_request_buffering off;
+                  proxy_http_version 1.1;
+                  proxy_set_header Host $http_host;
+                }
+              }
+            }
+            """
+        return try await launch(executable, config: config, folder: folder, port: port)
+    }
+
     /// Runs nginx from `folder` with `config` (its `http` or `stream` block, after `preamble`
     /// lines such as `load_module`) under one worker, its pid and error log in `folder`.
     static func launch(_ executable: String, preamble: String = "", config: String, folder: TemporaryFolder, port: Int) async throws -> NginxPeer {
