@@ -40,8 +40,10 @@ public final class SeaweedFSPeer: Sendable {
         let arguments = [
             "server", "-dir=\(data)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
             "-master.port=\(ports[0])", "-master.port.grpc=\(ports[1])", "-master.telemetry=false", "-master.volumeSizeLimitMB=64",
-            // Each bucket is a collection with volumes of its own: room for a bucket per test.
-            "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])", "-volume.max=1000",
+            // Each bucket is a collection that grows 7 volumes at its first write: room for a
+            // bucket per test. At 1000 (142 buckets) a whole run used them up, and every later
+            // write failed with InternalError (its log: "No writable volumes and no free volumes left").
+            "-volume.port=\(ports[2])", "-volume.port.grpc=\(ports[3])", "-volume.max=4000",
             "-filer", "-filer.port=\(ports[4])", "-filer.port.grpc=\(ports[5])",
             "-s3", "-s3.port=\(ports[6])", "-s3.port.grpc=\(ports[7])", "-s3.port.iceberg=0", "-s3.port.lance=0",
             "-s3.config=\(folder.file("s3.json"))",
