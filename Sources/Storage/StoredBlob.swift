@@ -62,7 +62,8 @@ public typealias BlobRelayStart = @Sendable (_ write: @escaping @Sendable (ByteB
 
 /// A relay under way.
 public struct BlobRelay: Sendable {
-    /// Succeeds once every byte was written; fails when the store or the writer failed.
+    /// Succeeds once every byte was written; fails with a ``StoreError`` when the store failed,
+    /// or with the writer's own error.
     public let done: EventLoopFuture<Void>
     /// Stops it; ``done`` fails.
     public let cancel: @Sendable () -> Void

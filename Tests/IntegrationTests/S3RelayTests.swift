@@ -74,17 +74,24 @@ struct S3RelayTests {
 extension S3RelayTests {
     static let large = try! ImageFactory.image(layerSizes: [48 * 1024 * 1024], seed: 152)
 
+    /// Pulls the large layer through `wharf` twice, the second time from the bucket; its path.
+    static func warmLargeLayer(on wharf: WharfProcess) async throws -> String {
+        let layer = large.layers[0]
+        let path = "/v2/library/large/blobs/\(layer.digest)"
+        _ = try await HTTPProbe.send(.GET, wharf.url + path)
+        let warm = try await HTTPProbe.send(.GET, wharf.url + path)
+        #expect(warm.headers.first(name: "X-Wharf-Cache") == "hit", "the second GET must come from the bucket")
+        #expect(TestBlob.digest(of: warm.bytes) == layer.digest)
+        return path
+    }
+
     @Test("clients that do not read hold their relays back: memory stays flat in blob size and clients")
     func relayBackPressure() async throws {
         let fixture = try await PullFixture.start("s3-relay-memory", images: [("library/large", "v1", Self.large)])
         let fleet = try await S3Fleet.start("relaymem", count: 1, upstreamURL: fixture.upstream.url)
         let wharf = fleet.instances[0]
         let layer = Self.large.layers[0]
-        let path = "/v2/library/large/blobs/\(layer.digest)"
-        _ = try await HTTPProbe.send(.GET, wharf.url + path)
-        let warm = try await HTTPProbe.send(.GET, wharf.url + path)
-        #expect(warm.headers.first(name: "X-Wharf-Cache") == "hit")
-        #expect(TestBlob.digest(of: warm.bytes) == layer.digest)
+        let path = try await Self.warmLargeLayer(on: wharf)
 
         let before = try wharf.residentBytes()
         var readers: [ResponseReader] = []
@@ -112,6 +119,41 @@ extension S3RelayTests {
         }
         for reader in readers { reader.connection.close() }
         await fleet.stop()
+        await fixture.stop()
+    }
+}
+
+extension S3RelayTests {
+    @Test("the bucket going away mid-relay: the client's connection is cut short, the failure logged, Wharf serves on")
+    func bucketGoneMidRelay() async throws {
+        let fixture = try await PullFixture.start("s3-relay-gone", images: [("library/large", "v1", Self.large)])
+        // A SeaweedFS of its own, to stop under the relay.
+        let seaweed = try await SeaweedFSPeer.start()
+        let fleet = try await S3Fleet.start("relaygone", count: 1, upstreamURL: fixture.upstream.url, peer: seaweed)
+        let wharf = fleet.instances[0]
+        let path = try await Self.warmLargeLayer(on: wharf)
+
+        // A client that reads a little: its relay waits on it with most of the blob unread.
+        let connection = try RawConnection(port: wharf.port, receiveBuffer: 16384)
+        connection.send("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        var reader = ResponseReader(connection)
+        // The head and some of the body, so that the relay is under way.
+        for _ in 0..<200 where reader.buffered.count < 8192 {
+            reader.trickle()
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        try #require(reader.buffered.count >= 8192, "no answer began")
+        seaweed.kill()
+        // Reading on: the answer ends before its Content-Length, with the connection.
+        #expect(throws: TestSupportError.self) { _ = try reader.next() }
+        #expect(reader.ended, "the connection must be closed, its answer being short")
+        try await wharf.waitForLog(containing: "a blob relayed from the store failed")
+        #expect(!wharf.log().contains(seaweed.secretKey), "no secret in the log")
+        #expect(wharf.isRunning)
+        let ready = try await HTTPProbe.send(.GET, wharf.url + "/readyz")
+        #expect(ready.status == 503)
+        await fleet.stop()
+        await seaweed.stop()
         await fixture.stop()
     }
 }

@@ -39,9 +39,14 @@ struct S3BlobReader: BlobReader {
 
     func relay(_ range: Range<Int64>, on eventLoop: any EventLoop) -> BlobRelayStart? {
         guard !range.isEmpty, range.upperBound <= size, client.canRelay(on: eventLoop) else { return nil }
-        return { [client, key] write in
+        return { [client, key, description] write in
             let relay = client.relayObject(key, range: range, on: eventLoop, to: write)
-            return BlobRelay(done: relay.done, cancel: relay.cancel)
+            // The bucket's failures become the store's; the writer's own pass as they are.
+            let done = relay.done.flatMapErrorThrowing { error in
+                guard let failure = error as? S3Error else { throw error }
+                throw StoreError.io(description, "\(failure)")
+            }
+            return BlobRelay(done: done, cancel: relay.cancel)
         }
     }
 

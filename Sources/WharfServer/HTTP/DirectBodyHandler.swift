@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import Storage
 import Synchronization
@@ -52,9 +53,12 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
     private let pending = Mutex<[Pending]>([])
     private let relayingBox: NIOLoopBoundBox<Relaying?>
 
+    private let logger: Logger
+
     /// - Parameter eventLoop: the connection's.
-    init(eventLoop: any EventLoop) {
+    init(eventLoop: any EventLoop, logger: Logger) {
         relayingBox = .makeEmptyBox(eventLoop: eventLoop)
+        self.logger = logger
     }
 
     /// The size of the slices a region is written in.
@@ -144,7 +148,10 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
             // nil when the handler was removed first, which failed the writes itself.
             guard let ended = takeRelaying() else { return }
             ended.promise?.completeWith(result)
-            if case .failure = result {
+            if case .failure(let error) = result {
+                // The store failing mid-blob is the operator's business; a client leaving is not.
+                let level: Logger.Level = error is StoreError ? .warning : .debug
+                logger.log(level: level, "a blob relayed from the store failed; the connection is closed", metadata: ["error": "\(error)"])
                 for write in ended.heldBack { write.promise?.fail(ChannelError.ioOnClosedChannel) }
                 context.close(promise: ended.closeHeldBack?.promise)
                 return

@@ -57,7 +57,7 @@ struct FlushBeforeCloseChannel<Base: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(FlushBeforeCloseHandler(limit: limit), position: .first)
-            if sendsFiles { try channel.pipeline.syncOperations.addHandler(DirectBodyHandler(eventLoop: channel.eventLoop), position: .first) }
+            if sendsFiles { try channel.pipeline.syncOperations.addHandler(DirectBodyHandler(eventLoop: channel.eventLoop, logger: logger), position: .first) }
             try channel.pipeline.syncOperations.addHandler(ConnectionGuardHandler(admission: admission, limits: limits), position: .first)
         }.flatMap {
             base.setup(channel: channel, logger: logger)
