@@ -18,11 +18,12 @@ enum DirectBody: Sendable {
 /// The writer takes only ByteBuffers. A blob from a local file would be copied from the page
 /// cache into memory and back into the socket (those two copies were 60% of the server's
 /// samples under a warm-blob load); a blob from the bucket would cross two task switches per
-/// 64 KiB piece, from the HTTP client's body stream to the handler's task and on to the
-/// writer (17% of the samples, and the limit of the warm bucket-blob load). Instead the
-/// responder queues the body here under a random 16-byte token and writes the token as the
-/// body; this handler, nearest the socket but for the connection's guard, swaps that exact
-/// write for the body. Under TLS the bytes must be encrypted in memory anyway, so TLS
+/// piece of at most 64 KiB (AsyncHTTPClient's reads), from the HTTP client's body stream to
+/// the handler's task and on to the writer (17% of the samples, and what held the warm
+/// bucket-blob load back). Instead the responder queues the body here under a random 16-byte
+/// token and writes the token as the body; this handler, nearest the socket but for the
+/// connection's guard, swaps that exact write for the body. A relay reads the bucket on this
+/// connection's event loop (``S3Client/relayObject(_:range:on:to:)``, up to 1 MiB a read). Under TLS the bytes must be encrypted in memory anyway, so TLS
 /// pipelines have no such handler and the responder streams.
 ///
 /// A relay's bytes arrive after the writer has moved on, so while one runs every later write
