@@ -82,7 +82,7 @@ public struct S3Client: Sendable {
         case .unsigned: payloadHash = SigV4Signer.unsignedPayload
         }
         let signed = signedRequest(method, key: key, query: query, headers: extra, payloadHash: payloadHash)
-        var request = HTTPClientRequest(url: signed.url)
+        var request = HTTPClientRequest(url: endpoint.origin + signed.target)
         request.method = method
         request.headers = signed.headers
         switch body {
@@ -102,14 +102,12 @@ public struct S3Client: Sendable {
         return response
     }
 
-    /// A request signed with SigV4: where it goes and its headers (`Authorization` included,
-    /// `Host` left to the HTTP client).
+    /// A request signed with SigV4: its target and headers (`Authorization` included, `Host`
+    /// left to the HTTP client).
     struct SignedRequest {
-        let origin: String
-        /// The path and query.
+        /// The path and query, on ``S3Endpoint/origin``.
         let target: String
         let headers: HTTPHeaders
-        var url: String { origin + target }
     }
 
     /// The request `method` on `key` signed with SigV4.
@@ -131,7 +129,7 @@ public struct S3Client: Sendable {
         for header in headers where header.name != "host" { sent.add(name: header.name, value: header.value) }
         sent.add(name: "Authorization", value: signer.authorization(for: signed, date: date))
         let queryText = query.isEmpty ? "" : "?" + SigV4Signer.canonicalQuery(query)
-        return SignedRequest(origin: endpoint.origin, target: path + queryText, headers: sent)
+        return SignedRequest(target: path + queryText, headers: sent)
     }
 
     /// The answer's body, up to `limit` bytes.

@@ -14,43 +14,33 @@ public final class NginxPeer: Sendable {
 
     /// Starts nginx balancing over `backends` (`host:port` each), unbuffered both ways.
     public static func start(backends: [String]) async throws -> NginxPeer {
-        let executable = try Command.locate("nginx", debianPackage: "nginx")
-        let folder = try TemporaryFolder(prefix: "wharf-nginx")
-        let port = try FreePort.make()
-        let config = """
-            http {
-              log_format balanced '$request_method $request_uri $status $upstream_addr';
-              access_log \(folder.file("access.log")) balanced;
-              client_body_temp_path \(folder.path)/body;
-              proxy_temp_path \(folder.path)/proxy;
-              fastcgi_temp_path \(folder.path)/fastcgi;
-              uwsgi_temp_path \(folder.path)/uwsgi;
-              scgi_temp_path \(folder.path)/scgi;
-              upstream wharf { \(backends.map { "server \($0);" }.joined(separator: " ")) }
-              server {
-                listen 127.0.0.1:\(port);
-                client_max_body_size 0;
-                location / {
-                  proxy_pass http://wharf;
-                  proxy_buffering off;
-                  proxy_request_buffering off;
-                  proxy_http_version 1.1;
-                  proxy_set_header Host $http_host;
-                }
-              }
-            }
-            """
-        return try await launch(executable, config: config, folder: folder, port: port)
+        try await startProxy(prefix: "wharf-nginx") { folder, port in
+            proxyBlock(folder: folder, port: port, to: "http://wharf", upstreams: "upstream wharf { \(backends.map { "server \($0);" }.joined(separator: " ")) }")
+        }
     }
 
     /// Starts nginx terminating TLS with `certificate`/`key` (PEM files) in front of one plain
     /// HTTP `backend` (`host:port`), unbuffered both ways, the Host header passed on unchanged
     /// (so that a SigV4 signature over it still holds).
     public static func startTLS(backend: String, certificate: String, key: String) async throws -> NginxPeer {
+        try await startProxy(prefix: "wharf-nginx-tls") { folder, port in
+            proxyBlock(folder: folder, port: port, to: "http://\(backend)", tls: (certificate, key))
+        }
+    }
+
+    /// Runs nginx with the `http` block `config` makes for its folder and port.
+    private static func startProxy(prefix: String, _ config: (TemporaryFolder, Int) -> String) async throws -> NginxPeer {
         let executable = try Command.locate("nginx", debianPackage: "nginx")
-        let folder = try TemporaryFolder(prefix: "wharf-nginx-tls")
+        let folder = try TemporaryFolder(prefix: prefix)
         let port = try FreePort.make()
-        let config = """
+        return try await launch(executable, config: config(folder, port), folder: folder, port: port)
+    }
+
+    /// An `http` block passing every request on 127.0.0.1:`port` to `target`, unbuffered both
+    /// ways with the Host header unchanged, its access log naming the backend of each request.
+    private static func proxyBlock(folder: TemporaryFolder, port: Int, to target: String, upstreams: String = "", tls: (certificate: String, key: String)? = nil) -> String {
+        let listen = tls.map { "listen 127.0.0.1:\(port) ssl;\n    ssl_certificate \($0.certificate);\n    ssl_certificate_key \($0.key);" } ?? "listen 127.0.0.1:\(port);"
+        return """
             http {
               log_format balanced '$request_method $request_uri $status $upstream_addr';
               access_log \(folder.file("access.log")) balanced;
@@ -59,13 +49,12 @@ public final class NginxPeer: Sendable {
               fastcgi_temp_path \(folder.path)/fastcgi;
               uwsgi_temp_path \(folder.path)/uwsgi;
               scgi_temp_path \(folder.path)/scgi;
+              \(upstreams)
               server {
-                listen 127.0.0.1:\(port) ssl;
-                ssl_certificate \(certificate);
-                ssl_certificate_key \(key);
+                \(listen)
                 client_max_body_size 0;
                 location / {
-                  proxy_pass http://\(backend);
+                  proxy_pass \(target);
                   proxy_buffering off;
                   proxy_request_buffering off;
                   proxy_http_version 1.1;
@@ -74,7 +63,6 @@ public final class NginxPeer: Sendable {
               }
             }
             """
-        return try await launch(executable, config: config, folder: folder, port: port)
     }
 
     /// Runs nginx from `folder` with `config` (its `http` or `stream` block, after `preamble`

@@ -8,8 +8,12 @@ import WharfTesting
 
 /// The client against a real SeaweedFS S3 gateway (one per test run, a bucket per test).
 @Suite struct S3ClientTests {
-    /// Runs `body` with a client on a fresh bucket, shutting the HTTP client down after.
-    func withClient(rootDirectory: String = "", secretKey: String? = nil, accessKey: String? = nil, bucket: String? = nil, _ body: (S3Client) async throws -> Void) async throws {
+    /// Runs `body` with a client on a fresh bucket, shutting the HTTP client down after;
+    /// `adjust` changes the settings first (another endpoint, say).
+    func withClient(
+        rootDirectory: String = "", secretKey: String? = nil, accessKey: String? = nil, bucket: String? = nil,
+        adjust: (inout S3Settings) -> Void = { _ in }, _ body: (S3Client) async throws -> Void
+    ) async throws {
         let peer = try await SeaweedFSPeer.shared()
         let name: String
         if let bucket { name = bucket } else { name = try await peer.makeBucket(prefix: "client") }
@@ -17,6 +21,7 @@ import WharfTesting
         if secretKey != nil || accessKey != nil {
             settings.credentials = S3Credentials(accessKey: accessKey ?? peer.accessKey, secretKey: secretKey ?? peer.secretKey)
         }
+        adjust(&settings)
         let http = S3Client.makeHTTPClient(settings)
         do {
             try await body(S3Client(settings: settings, http: http))

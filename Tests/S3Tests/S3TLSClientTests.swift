@@ -1,9 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
-import NIOPosix
 import S3
-import Synchronization
 import Testing
 import WharfTesting
 
@@ -13,38 +11,22 @@ import WharfTesting
     /// Runs `body` with a client on a fresh bucket reached through nginx over TLS.
     func withTLSClient(skipVerify: Bool, _ body: (S3Client) async throws -> Void) async throws {
         let peer = try await SeaweedFSPeer.shared()
-        let bucket = try await peer.makeBucket(prefix: "tls")
         let folder = try TemporaryFolder(prefix: "wharf-s3-tls")
+        defer { folder.remove() }
         let authority = try await TestCertificateAuthority.make(in: folder)
         let leaf = try await authority.issue("nginx")
         let nginx = try await NginxPeer.startTLS(backend: peer.endpoint.replacingOccurrences(of: "http://", with: ""), certificate: leaf.certificatePath, key: leaf.keyPath)
-        var settings = peer.settings(bucket: bucket)
-        settings.endpoint = "https://\(nginx.hostPort)"
-        settings.secure = true
-        settings.skipVerify = skipVerify
-        let http = S3Client.makeHTTPClient(settings)
-        let outcome: Result<Void, any Error>
         do {
-            try await body(S3Client(settings: settings, http: http))
-            outcome = .success(())
+            try await S3ClientTests().withClient(adjust: { settings in
+                settings.endpoint = "https://\(nginx.hostPort)"
+                settings.secure = true
+                settings.skipVerify = skipVerify
+            }, body)
         } catch {
-            outcome = .failure(error)
+            await nginx.stop()
+            throw error
         }
-        try? await http.shutdown()
         await nginx.stop()
-        folder.remove()
-        try outcome.get()
-    }
-
-    func relay(_ client: S3Client, _ key: String, _ range: Range<Int64>) async throws -> [UInt8] {
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.next()
-        let collected = Mutex<[UInt8]>([])
-        let relay = client.relayObject(key, range: range, on: eventLoop) { piece in
-            collected.withLock { $0 += piece.readableBytesView }
-            return eventLoop.makeSucceededVoidFuture()
-        }
-        try await relay.done.get()
-        return collected.withLock { $0 }
     }
 
     @Test func withSkipVerifyObjectsAreWrittenStreamedAndRelayedOverTLS() async throws {
@@ -53,8 +35,8 @@ import WharfTesting
             try await client.putObject("tls/object", buffer: ByteBuffer(bytes: bytes))
             let head = try #require(try await client.headObject("tls/object"))
             #expect(head.size == 2_500_000)
-            #expect(try await relay(client, "tls/object", 0..<2_500_000) == bytes)
-            #expect(try await relay(client, "tls/object", 1_000_000..<1_000_100) == Array(bytes[1_000_000..<1_000_100]))
+            #expect(try await S3RelayClientTests().relay(client, "tls/object", 0..<2_500_000) == bytes)
+            #expect(try await S3RelayClientTests().relay(client, "tls/object", 1_000_000..<1_000_100) == Array(bytes[1_000_000..<1_000_100]))
             let stream = try #require(try await client.streamObject("tls/object", range: 10..<20))
             var streamed: [UInt8] = []
             for try await piece in stream.body { streamed += piece.readableBytesView }
@@ -67,7 +49,7 @@ import WharfTesting
             await #expect { _ = try await client.headObject("anything") } throws: { error in
                 (error as? S3Error)?.isUnreachable == true
             }
-            await #expect { _ = try await relay(client, "anything", 0..<10) } throws: { error in
+            await #expect { _ = try await S3RelayClientTests().relay(client, "anything", 0..<10) } throws: { error in
                 (error as? S3Error)?.isUnreachable == true && "\(error)".lowercased().contains("certificate")
             }
         }

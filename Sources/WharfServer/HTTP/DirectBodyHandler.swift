@@ -40,15 +40,20 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
         let body: DirectBody
     }
 
-    /// A relay under way, the promise of the token's write, and the writes held back behind it.
+    /// What the pipeline asked of the handler while a relay ran, replayed in order after it.
+    private enum HeldBack {
+        case write(NIOAny, EventLoopPromise<Void>?)
+        case flush
+        /// Hummingbird half-closes the output after a connection's last response, which must
+        /// not cut the relay short.
+        case close(CloseMode, EventLoopPromise<Void>?)
+    }
+
+    /// A relay under way, the promise of the token's write, and what is held back behind it.
     private struct Relaying {
         let promise: EventLoopPromise<Void>?
         var relay: BlobRelay?
-        var heldBack: [(data: NIOAny, promise: EventLoopPromise<Void>?)] = []
-        var flushHeldBack = false
-        /// A close asked for meanwhile (Hummingbird half-closes the output after a
-        /// connection's last response, which must not cut the relay short).
-        var closeHeldBack: (mode: CloseMode, promise: EventLoopPromise<Void>?)?
+        var heldBack: [HeldBack] = []
     }
 
     private let pending = Mutex<[Pending]>([])
@@ -73,10 +78,7 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if relayingBox.value != nil {
-            relayingBox.value?.heldBack.append((data, promise))
-            return
-        }
+        if holdBack(.write(data, promise)) { return }
         guard case .byteBuffer(let buffer) = unwrapOutboundIn(data), buffer.readableBytes == 16,
             let pending = take(matching: buffer)
         else {
@@ -90,26 +92,18 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
     }
 
     func flush(context: ChannelHandlerContext) {
-        if relayingBox.value != nil {
-            relayingBox.value?.flushHeldBack = true
-        } else {
-            context.flush()
-        }
+        if !holdBack(.flush) { context.flush() }
     }
 
     func close(context: ChannelHandlerContext, mode: CloseMode, promise: EventLoopPromise<Void>?) {
-        guard relayingBox.value != nil, mode != .input else {
-            context.close(mode: mode, promise: promise)
-            return
-        }
-        if let earlier = relayingBox.value?.closeHeldBack {
-            // Two closes held back: the wider one stands for both.
-            let wider = earlier.mode == .all || mode == .all ? CloseMode.all : mode
-            earlier.promise?.futureResult.cascade(to: promise)
-            relayingBox.value?.closeHeldBack = (wider, earlier.promise ?? promise)
-        } else {
-            relayingBox.value?.closeHeldBack = (mode, promise)
-        }
+        if mode == .input || !holdBack(.close(mode, promise)) { context.close(mode: mode, promise: promise) }
+    }
+
+    /// Queues `operation` behind the relay under way; false when none runs.
+    private func holdBack(_ operation: HeldBack) -> Bool {
+        guard relayingBox.value != nil else { return false }
+        relayingBox.value?.heldBack.append(operation)
+        return true
     }
 
     /// Writes `region` in slices, so that each one written is progress the connection's guard
@@ -153,14 +147,19 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
                 // The store failing mid-blob is the operator's business; a client leaving is not.
                 let level: Logger.Level = error is StoreError ? .warning : .debug
                 logger.log(level: level, "a blob relayed from the store failed; the connection is closed", metadata: ["error": "\(error)"])
-                for write in ended.heldBack { write.promise?.fail(ChannelError.ioOnClosedChannel) }
-                context.close(promise: ended.closeHeldBack?.promise)
+                let closed = context.eventLoop.makePromise(of: Void.self)
+                for promise in Self.failWrites(in: ended.heldBack) { closed.futureResult.cascade(to: promise) }
+                context.close(promise: closed)
                 return
             }
-            // A held-back write may itself be a token, so each goes through write(context:) again.
-            for write in ended.heldBack { self.write(context: context, data: write.data, promise: write.promise) }
-            if ended.flushHeldBack { flush(context: context) }
-            if let close = ended.closeHeldBack { self.close(context: context, mode: close.mode, promise: close.promise) }
+            // In order, each through this handler again: a held-back write may itself be a token.
+            for operation in ended.heldBack {
+                switch operation {
+                case .write(let data, let promise): self.write(context: context, data: data, promise: promise)
+                case .flush: flush(context: context)
+                case .close(let mode, let promise): self.close(context: context, mode: mode, promise: promise)
+                }
+            }
         }
     }
 
@@ -173,8 +172,20 @@ final class DirectBodyHandler: ChannelOutboundHandler, RemovableChannelHandler, 
         guard let ended = takeRelaying() else { return }
         ended.relay?.cancel()
         ended.promise?.fail(ChannelError.ioOnClosedChannel)
-        for write in ended.heldBack { write.promise?.fail(ChannelError.ioOnClosedChannel) }
-        ended.closeHeldBack?.promise?.succeed()
+        for promise in Self.failWrites(in: ended.heldBack) { promise?.succeed() }
+    }
+
+    /// Fails the held-back writes (their connection is closing); returns the closes' promises.
+    private static func failWrites(in heldBack: [HeldBack]) -> [EventLoopPromise<Void>?] {
+        heldBack.compactMap { operation in
+            switch operation {
+            case .write(_, let promise):
+                promise?.fail(ChannelError.ioOnClosedChannel)
+                return nil
+            case .flush: return nil
+            case .close(_, let promise): return .some(promise)
+            }
+        }
     }
 
     private func takeRelaying() -> Relaying? {
